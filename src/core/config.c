@@ -1,0 +1,158 @@
+/*
+ * config.c - the table of settings (name, type, bounds, field) and the inih
+ * glue that fills it (see config.h).  Adding a setting is one row here and
+ * one field in struct config.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+
+enum kind { K_INT, K_STR };
+
+struct setting {
+	const char *name;  /* section.key */
+	enum kind kind;
+	size_t off;        /* offset of the field */
+	size_t size;       /* for K_STR: the field's size */
+	long min, max;     /* for K_INT */
+};
+
+#define INT(n, f, lo, hi) { n, K_INT, offsetof(struct config, f), 0, lo, hi }
+#define STR(n, f) { n, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0 }
+
+static const struct setting settings[] = {
+	STR("server.listen", listen),
+	INT("server.threads", threads, 1, 256),
+	INT("server.conn_timeout_s", conn_timeout_s, 1, 3600),
+	INT("server.conn_memory_kb", conn_memory_kb, 16, 65536),
+	INT("server.max_conns", max_conns, 1, 100000),
+	INT("server.test_clock", test_clock, 0, 1),
+	STR("server.web_root", web_root),
+	STR("server.log_level", log_level),
+	INT("server.node_id", node_id, 0, 1023),
+	INT("server.jobs", jobs, 0, 1),
+	STR("store.db", db),
+	INT("store.pool", db_pool, 1, 64),
+	INT("auth.session_idle_s", session_idle_s, 10, 30 * 86400),
+	INT("auth.session_max_s", session_max_s, 10, 90 * 86400),
+	INT("auth.cookie_secure", cookie_secure, 0, 1),
+	INT("auth.login_max_failures", login_max_failures, 1, 1000),
+	INT("auth.login_window_s", login_window_s, 1, 86400),
+	INT("auth.argon_ops", argon_ops, 1, 10),
+	INT("auth.argon_mem_kb", argon_mem_kb, 8 * 1024, 1024 * 1024),
+	INT("auth.hash_concurrency", hash_concurrency, 1, 64),
+	INT("auth.token_max_days", token_max_days, 1, 3650),
+	STR("audit.key_file", key_file),
+	INT("audit.checkpoint_s", checkpoint_s, 1, 86400),
+	STR("data.dir", data_dir),
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	c->threads = 4;
+	c->conn_timeout_s = 30;
+	c->conn_memory_kb = 64;
+	c->max_conns = 1024;
+	snprintf(c->log_level, sizeof c->log_level, "info");
+	c->jobs = 1;
+	snprintf(c->db, sizeof c->db, "var/daftar.db");
+	c->db_pool = 8;
+	c->session_idle_s = 30 * 60;
+	c->session_max_s = 12 * 3600;
+	c->login_max_failures = 5;
+	c->login_window_s = 15 * 60;
+	c->argon_ops = 2;
+	c->argon_mem_kb = 64 * 1024;
+	c->hash_concurrency = 2;
+	c->token_max_days = 365;
+	c->checkpoint_s = 60;
+	snprintf(c->data_dir, sizeof c->data_dir, "data");
+}
+
+int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		const struct setting *s = &settings[i];
+		char *end = NULL;
+		long v;
+
+		if (strcmp(s->name, name) != 0)
+			continue;
+		if (s->kind == K_STR) {
+			if (strlen(value) >= s->size) {
+				snprintf(err, errlen, "%s: value longer than %zu bytes", name, s->size - 1);
+				return DF_EINVAL;
+			}
+			snprintf((char *)c + s->off, s->size, "%s", value);
+			return DF_OK;
+		}
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno || end == value || *end || v < s->min || v > s->max) {
+			snprintf(err, errlen, "%s: expected a whole number from %ld to %ld", name, s->min, s->max);
+			return DF_EINVAL;
+		}
+		*(int *)((char *)c + s->off) = (int)v;
+		return DF_OK;
+	}
+	snprintf(err, errlen, "unknown setting '%s'", name);
+	return DF_EINVAL;
+}
+
+struct load_ctx {
+	struct config *c;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+/* on_pair - inih's callback; a bad pair stops the parse and inih returns
+ * its line number, which config_load_file puts in front of the message. */
+static int on_pair(void *user, const char *section, const char *key, const char *value)
+{
+	struct load_ctx *ctx = user;
+	char name[128];
+
+	if (ctx->failed)
+		return 0;
+	snprintf(name, sizeof name, "%s.%s", section, key);
+	if (config_set(ctx->c, name, value, ctx->err, ctx->errlen) != DF_OK) {
+		ctx->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	struct load_ctx ctx = { c, err, errlen, 0 };
+	int rc = ini_parse(path, on_pair, &ctx);
+
+	if (rc == -1) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return DF_EIO;
+	}
+	if (ctx.failed) {
+		char e[256];
+
+		snprintf(e, sizeof e, "%s", err);
+		snprintf(err, errlen, "%s line %d: %s", path, rc, e);
+		return DF_EINVAL;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "line %d: not a setting", rc);
+		return DF_EINVAL;
+	}
+	return DF_OK;
+}
+
+void config_finish(struct config *c)
+{
+	if (!c->key_file[0])
+		snprintf(c->key_file, sizeof c->key_file, "%.500s.key", c->db);
+}

@@ -1,0 +1,58 @@
+/*
+ * config.h - every setting of daftar, with its default, read from an INI
+ * file (inih) and then overridden from the command line.
+ *
+ * The file has sections; a key is named `section.key` on the command line
+ * too (`--set server.threads=8`).  Unknown keys and bad values are errors
+ * with the line number, never silently ignored.  See docs/DEPLOYMENT.md and
+ * daftar.ini.example for the list.
+ */
+#ifndef DF_CONFIG_H
+#define DF_CONFIG_H
+
+#include <stddef.h>
+#include "result.h"
+
+struct config {
+	/* [server] */
+	char listen[64];        /* ADDR:PORT, default 127.0.0.1:8080 */
+	int threads;            /* libmicrohttpd worker threads */
+	int conn_timeout_s;     /* idle connection timeout */
+	int conn_memory_kb;     /* per-connection memory pool (bounds headers) */
+	int max_conns;          /* concurrent connections */
+	int test_clock;         /* 1: the clock may be set over the API */
+	char web_root[512];     /* static files of the web app ("" = none) */
+	char log_level[8];      /* debug, info, warn, error */
+	int node_id;            /* 0..1023, unique per instance (ids) */
+	int jobs;               /* 1: run the scheduler in this process */
+	/* [store] */
+	char db[512];           /* path, sqlite:PATH or postgresql://... */
+	int db_pool;            /* connections in the pool */
+	/* [auth] */
+	int session_idle_s;     /* a session ends after this long unused */
+	int session_max_s;      /* ... and this long after login at most */
+	int cookie_secure;      /* 1: cookies carry Secure (behind TLS) */
+	int login_max_failures; /* failures per user or address per window */
+	int login_window_s;     /* the throttling window */
+	int argon_ops;          /* Argon2id opslimit */
+	int argon_mem_kb;       /* Argon2id memlimit in KiB */
+	int hash_concurrency;   /* Argon2id hashes at once (memory bound) */
+	int token_max_days;     /* longest lifetime of an API token */
+	/* [audit] */
+	char key_file[512];     /* Ed25519 key; default <db>.key */
+	int checkpoint_s;       /* how often the checkpoint job signs */
+	/* [data] */
+	char data_dir[512];     /* reference data shipped with daftar */
+};
+
+/* config_defaults - fill every field with its default. */
+void config_defaults(struct config *c);
+/* config_load_file - read an INI file over c. DF_EIO if unreadable, DF_EINVAL
+ * with a message in err (key and line) for an unknown key or bad value. */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen) DF_WUR;
+/* config_set - set one `section.key` to value text, as from --set. */
+int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen) DF_WUR;
+/* config_finish - derive defaults that depend on others (key file from db). */
+void config_finish(struct config *c);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * jobs.h - the scheduler: one thread that runs every module's periodic jobs
+ * (struct job_def in module.h), each under a lease in the job_leases table
+ * so that, with several instances on one database, a job runs on one of
+ * them at a time and at most once per interval.  Time comes from the clock
+ * (clock.h), so a test that advances the test clock makes jobs due at once.
+ */
+#ifndef DF_JOBS_H
+#define DF_JOBS_H
+
+#include <stdint.h>
+#include "result.h"
+
+struct app;
+struct db;
+struct jobs;
+struct request;
+
+/* jobs_start - start the scheduler thread (ticks once a second). */
+int jobs_start(struct app *app, struct jobs **out) DF_WUR;
+/* jobs_stop - stop and join the thread; NULL is fine. */
+void jobs_stop(struct jobs *j);
+/* jobs_run_due - one scheduler round on db: every job whose interval has
+ * passed and whose lease is free runs once. *ran counts jobs run. */
+int jobs_run_due(struct app *app, struct db *db, const char *owner, int *ran) DF_WUR;
+/* jobs_api_list - GET /api/v1/system/jobs: each job's last run and result. */
+int jobs_api_list(struct request *r);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * store.c - the connection pool, per-connection statement cache, timing and
+ * transactions over a backend's store_ops (see store.h, store_impl.h).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdatomic.h>
+#include <time.h>
+#include "log.h"
+#include "store_impl.h"
+
+#define CACHE_SLOTS 192
+#define ERRLEN 256
+
+struct stmt {
+	struct db *db;
+	void *native;
+	const char *sql_key; /* the caller's pointer, for a fast cache hit */
+	char *sql;           /* owned copy for the slow path */
+	int err;             /* sticky bind error */
+	int cached;          /* 0: finalize at stmt_done */
+};
+
+struct db {
+	struct store *store;
+	void *conn;
+	int in_use;
+	int in_tx;
+	struct stmt *cache[CACHE_SLOTS];
+	int ncache;
+	char err[ERRLEN];
+};
+
+struct store {
+	const struct store_ops *ops;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct db *dbs;
+	int n;
+	_Atomic uint64_t busy_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static const struct store_ops *pick_backend(const char *url, const char **target)
+{
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		*target = url + 7;
+		return &store_sqlite_ops;
+	}
+	if (strstr(url, "://"))
+		return NULL;
+	*target = url;
+	return &store_sqlite_ops;
+}
+
+int store_open(struct store **out, const char *url, int pool)
+{
+	struct store *s = NULL;
+	const char *target = NULL;
+	char err[ERRLEN] = "";
+	int rc = DF_ESTORE;
+
+	*out = NULL;
+	if (pool < 1 || pool > 64)
+		return DF_EINVAL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return DF_ENOMEM;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->freed, NULL);
+	s->ops = pick_backend(url, &target);
+	if (!s->ops) {
+		log_error("msg=\"unsupported store URL\" url=\"%s\"", url);
+		rc = DF_EINVAL;
+		goto out;
+	}
+	s->dbs = calloc((size_t)pool, sizeof *s->dbs);
+	if (!s->dbs) {
+		rc = DF_ENOMEM;
+		goto out;
+	}
+	for (int i = 0; i < pool; i++) {
+		s->dbs[i].store = s;
+		if (s->ops->open(target, &s->dbs[i].conn, err, sizeof err) != DF_OK) {
+			log_error("msg=\"cannot open store\" target=\"%s\" err=\"%s\"", target, err);
+			goto out;
+		}
+		s->n++;
+	}
+	*out = s;
+	s = NULL;
+	rc = DF_OK;
+out:
+	if (s)
+		store_close(s);
+	return rc;
+}
+
+static void stmt_free(struct stmt *st)
+{
+	if (!st)
+		return;
+	st->db->store->ops->finalize(st->native);
+	free(st->sql);
+	free(st);
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		struct db *db = &s->dbs[i];
+
+		for (int j = 0; j < db->ncache; j++)
+			stmt_free(db->cache[j]);
+		s->ops->close(db->conn);
+	}
+	free(s->dbs);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->freed);
+	free(s);
+}
+
+const char *store_backend(const struct store *s)
+{
+	return s->ops->name;
+}
+
+int store_acquire(struct store *s, struct db **out)
+{
+	struct timespec until;
+	int rc = DF_EBUSY;
+
+	*out = NULL;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		for (int i = 0; i < s->n; i++) {
+			if (!s->dbs[i].in_use) {
+				s->dbs[i].in_use = 1;
+				*out = &s->dbs[i];
+				rc = DF_OK;
+				goto out;
+			}
+		}
+		if (pthread_cond_timedwait(&s->freed, &s->lock, &until) != 0)
+			goto out;
+	}
+out:
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+void store_release(struct db *db)
+{
+	struct store *s;
+
+	if (!db)
+		return;
+	s = db->store;
+	db_rollback(db);
+	pthread_mutex_lock(&s->lock);
+	db->in_use = 0;
+	pthread_cond_signal(&s->freed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+uint64_t store_busy_ns(const struct store *s)
+{
+	return atomic_load(&s->busy_ns);
+}
+
+int store_backup(struct store *s, const char *path)
+{
+	struct db *db = NULL;
+	int rc;
+
+	if (!s->ops->backup)
+		return DF_EINVAL;
+	rc = store_acquire(s, &db);
+	if (rc != DF_OK)
+		return rc;
+	rc = s->ops->backup(db->conn, path, db->err, sizeof db->err);
+	if (rc != DF_OK)
+		log_error("msg=\"backup failed\" path=\"%s\" err=\"%s\"", path, db->err);
+	store_release(db);
+	return rc;
+}
+
+const char *db_errmsg(const struct db *db)
+{
+	return db->err;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+	uint64_t t0 = now_ns();
+	int rc = db->store->ops->exec(db->conn, sql, db->err, sizeof db->err);
+
+	atomic_fetch_add(&db->store->busy_ns, now_ns() - t0);
+	return rc;
+}
+
+int db_begin(struct db *db)
+{
+	int rc;
+
+	if (db->in_tx)
+		return DF_EINTERNAL;
+	rc = db_exec(db, db->store->ops->begin_sql);
+	if (rc == DF_OK)
+		db->in_tx = 1;
+	return rc;
+}
+
+int db_commit(struct db *db)
+{
+	int rc;
+
+	if (!db->in_tx)
+		return DF_EINTERNAL;
+	rc = db_exec(db, "COMMIT");
+	if (rc != DF_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	db->in_tx = 0;
+	return DF_OK;
+}
+
+void db_rollback(struct db *db)
+{
+	char err[ERRLEN];
+
+	if (!db->in_tx)
+		return;
+	(void)db->store->ops->exec(db->conn, "ROLLBACK", err, sizeof err);
+	db->in_tx = 0;
+}
+
+int db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}
+
+static struct stmt *cache_find(struct db *db, const char *sql)
+{
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i]->sql_key == sql)
+			return db->cache[i];
+	for (int i = 0; i < db->ncache; i++)
+		if (strcmp(db->cache[i]->sql, sql) == 0)
+			return db->cache[i];
+	return NULL;
+}
+
+int db_prepare(struct db *db, const char *sql, struct stmt **out)
+{
+	struct stmt *st;
+	int rc;
+
+	*out = NULL;
+	st = cache_find(db, sql);
+	if (st) {
+		st->err = DF_OK;
+		*out = st;
+		return DF_OK;
+	}
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return DF_ENOMEM;
+	st->db = db;
+	st->sql_key = sql;
+	st->sql = strdup(sql);
+	if (!st->sql) {
+		free(st);
+		return DF_ENOMEM;
+	}
+	rc = db->store->ops->prepare(db->conn, sql, &st->native, db->err, sizeof db->err);
+	if (rc != DF_OK) {
+		log_error("msg=\"prepare failed\" err=\"%s\"", db->err);
+		free(st->sql);
+		free(st);
+		return rc;
+	}
+	if (db->ncache < CACHE_SLOTS) {
+		db->cache[db->ncache++] = st;
+		st->cached = 1;
+	}
+	*out = st;
+	return DF_OK;
+}
+
+static void keep_err(struct stmt *st, int rc)
+{
+	if (st->err == DF_OK && rc != DF_OK)
+		st->err = rc;
+}
+
+void stmt_bind_i64(struct stmt *st, int idx, int64_t v)
+{
+	keep_err(st, st->db->store->ops->bind_i64(st->native, idx, v));
+}
+
+void stmt_bind_double(struct stmt *st, int idx, double v)
+{
+	keep_err(st, st->db->store->ops->bind_double(st->native, idx, v));
+}
+
+void stmt_bind_text(struct stmt *st, int idx, const char *s, long len)
+{
+	const struct store_ops *ops = st->db->store->ops;
+
+	if (!s)
+		keep_err(st, ops->bind_null(st->native, idx));
+	else
+		keep_err(st, ops->bind_text(st->native, idx, s, len));
+}
+
+void stmt_bind_null(struct stmt *st, int idx)
+{
+	keep_err(st, st->db->store->ops->bind_null(st->native, idx));
+}
+
+int stmt_step(struct stmt *st)
+{
+	struct db *db = st->db;
+	uint64_t t0;
+	int rc;
+
+	if (st->err != DF_OK)
+		return st->err;
+	t0 = now_ns();
+	rc = db->store->ops->step(db->conn, st->native, db->err, sizeof db->err);
+	atomic_fetch_add(&db->store->busy_ns, now_ns() - t0);
+	if (rc < 0 && rc != DF_ECONFLICT)
+		log_error("msg=\"step failed\" rc=%d err=\"%s\" sql=\"%.120s\"", rc, db->err, st->sql);
+	return rc;
+}
+
+int64_t stmt_i64(struct stmt *st, int col)
+{
+	return st->db->store->ops->col_i64(st->native, col);
+}
+
+double stmt_double(struct stmt *st, int col)
+{
+	return st->db->store->ops->col_double(st->native, col);
+}
+
+const char *stmt_text(struct stmt *st, int col)
+{
+	return st->db->store->ops->col_text(st->native, col);
+}
+
+int stmt_isnull(struct stmt *st, int col)
+{
+	return st->db->store->ops->col_isnull(st->native, col);
+}
+
+void stmt_done(struct stmt *st)
+{
+	if (!st)
+		return;
+	if (!st->cached) {
+		stmt_free(st);
+		return;
+	}
+	st->db->store->ops->reset(st->native);
+	st->err = DF_OK;
+}
+
+int db_query_i64(struct db *db, const char *sql, int nparams, const int64_t *params, int64_t *out)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	for (int i = 0; i < nparams; i++)
+		stmt_bind_i64(st, i + 1, params[i]);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*out = stmt_i64(st, 0);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}

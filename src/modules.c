@@ -1,0 +1,20 @@
+/*
+ * modules.c - the one list of modules the program is built with.  Adding a
+ * module is one line here (and its folder under src/).
+ */
+#include <stddef.h>
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/system.h"
+#include "modules.h"
+#include "org/people.h"
+#include "org/tree.h"
+
+const struct module *const daftar_modules[] = {
+	&system_module,
+	&auth_module,
+	&audit_module,
+	&org_module,
+	&people_module,
+	NULL,
+};

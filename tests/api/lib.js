@@ -1,0 +1,198 @@
+// lib.js - the API test harness: a real daftar process on a free loopback
+// port with its own copy of the demo database, and a small HTTP client that
+// keeps the session cookie and sends the CSRF token on writes, as the web
+// app does.  Every test file starts its own server(s); nothing is mocked.
+//
+//   const { startServer, DEMO } = require('./lib.js');
+//   const srv = await startServer();           // demo data, test clock on
+//   const cs = await srv.login('cs');          // a Client signed in as a demo user
+//   const res = await cs.get('/api/v1/org/tree');  // { status, headers, body, text }
+//   await srv.stop();
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = process.env.DAFTAR_BIN || path.join(ROOT, 'build-asan', 'daftar');
+// The demo database every server starts from (made once by scripts/run-tests).
+const TEMPLATE = process.env.DAFTAR_TEMPLATE_DB || path.join(ROOT, 'build-asan', 'template', 'demo.db');
+
+// The demo logins (src/org/demo.c prints the same list).
+const DEMO = {
+  password: 'Daftar@2026',
+  totpSecret: 'JBSWY3DPEHPK3PXP', // the demo administrator's TOTP secret (base32)
+  users: {
+    admin: { role: 'admin' },
+    cm: { role: 'chief_minister' },
+    cs: { role: 'chief_secretary' },
+    'sec.edu': { role: 'secretary', department: 'EDU' },
+    'sec.health': { role: 'secretary', department: 'HEALTH' },
+    'comm.quetta': { role: 'commissioner', division: 'Quetta' },
+    'comm.makran': { role: 'commissioner', division: 'Makran' },
+    'dc.quetta': { role: 'deputy_commissioner', district: 'Quetta' },
+    'dc.kech': { role: 'deputy_commissioner', district: 'Kech' },
+    'ac.quetta': { role: 'assistant_commissioner', district: 'Quetta' },
+    'fo.quetta.edu': { role: 'field_officer', district: 'Quetta', department: 'EDU' },
+    'clerk.quetta': { role: 'clerk', district: 'Quetta' },
+  },
+};
+
+// totp - RFC 6238 code (SHA-1, 30 s, 6 digits) for a base32 secret at time ms.
+function totp(secret, ms = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const h = crypto.createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(n % 1000000).padStart(6, '0');
+}
+
+class Client {
+  constructor(base) {
+    this.base = base;
+    this.cookie = null; // "daftar_session=..."
+    this.csrf = null;
+    this.token = null;  // bearer token, if used instead of a cookie
+    this.headers = {};
+  }
+
+  // request - one HTTP call; body objects are sent as JSON, strings/Buffers as given.
+  async request(method, url, body, opts = {}) {
+    const headers = { ...this.headers, ...(opts.headers || {}) };
+    if (this.cookie) headers.Cookie = this.cookie;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (this.csrf && method !== 'GET' && !('X-CSRF-Token' in headers)) headers['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (body !== undefined && body !== null) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        payload = body;
+      } else {
+        payload = JSON.stringify(body);
+        if (!('Content-Type' in headers)) headers['Content-Type'] = 'application/json';
+      }
+    }
+    const res = await fetch(this.base + url, { method, headers, body: payload, redirect: 'manual' });
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie && setCookie.startsWith('daftar_session=')) {
+      const v = setCookie.split(';')[0];
+      this.cookie = v === 'daftar_session=' ? null : v;
+    }
+    return { status: res.status, headers: res.headers, body: json, text };
+  }
+
+  get(url, opts) { return this.request('GET', url, undefined, opts); }
+  post(url, body, opts) { return this.request('POST', url, body, opts); }
+  put(url, body, opts) { return this.request('PUT', url, body, opts); }
+  patch(url, body, opts) { return this.request('PATCH', url, body, opts); }
+  del(url, opts) { return this.request('DELETE', url, undefined, opts); }
+
+  // login - sign in (adds the TOTP code for the demo admin); throws unless 201.
+  async login(username, password = DEMO.password, otp) {
+    const body = { username, password };
+    if (otp) body.otp = otp;
+    else if (username === 'admin') body.otp = totp(DEMO.totpSecret, this.clockMs ? await this.clockMs() : Date.now());
+    const res = await this.post('/api/v1/session', body);
+    if (res.status !== 201) throw new Error(`login ${username}: ${res.status} ${res.text}`);
+    this.csrf = res.body.csrf_token;
+    return res;
+  }
+}
+
+// freePort - kept for callers that need a port before starting (servers use port 0).
+async function freePort() {
+  const net = require('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+// startServer - a daftar process on 127.0.0.1:<free port>.
+// opts.fresh: start from an empty database (runs `daftar init` with admin/admin-pass) instead of the demo copy.
+// opts.set: extra settings, e.g. ['auth.session_idle_s=60'].  opts.testClock (default true).
+async function startServer(opts = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daftar-api-'));
+  const db = path.join(dir, 'daftar.db');
+  const set = ['auth.argon_ops=1', 'auth.argon_mem_kb=8192', 'server.threads=4', ...(opts.set || [])];
+  const common = ['--db', db, ...set.flatMap((s) => ['--set', s])];
+  if (opts.fresh) {
+    execFileSync(BIN, [...common, 'init', '--admin', 'root'], {
+      env: { ...process.env, DAFTAR_ADMIN_PASSWORD: 'root-password-1' }, cwd: ROOT, stdio: 'pipe',
+    });
+  } else {
+    fs.copyFileSync(TEMPLATE, db);
+    fs.copyFileSync(TEMPLATE + '.key', db + '.key');
+  }
+  const args = [...common, 'serve', '--listen', '127.0.0.1:0'];
+  if (opts.testClock !== false) args.push('--test-clock');
+  const child = spawn(BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; if (stderr.length > 4e6) stderr = stderr.slice(-2e6); });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 30000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
+  });
+  const srv = {
+    url, dir, db, child,
+    logs: () => stderr,
+    client: () => new Client(url),
+    async login(username, password, otp) {
+      const c = new Client(url);
+      c.clockMs = srv.clockMs;
+      await c.login(username, password, otp);
+      return c;
+    },
+    // clockMs - the server's clock (differs from ours once a test moves it).
+    async clockMs() {
+      const r = await fetch(url + '/healthz');
+      const j = await r.json();
+      return j.now_ms;
+    },
+    // setClock / advanceClock - the test clock (server started with --test-clock).
+    async setClock(iso) {
+      const r = await new Client(url).post('/api/v1/test/clock', { now: iso });
+      if (r.status !== 200) throw new Error(`set clock: ${r.status} ${r.text}`);
+      return r.body;
+    },
+    async advanceClock(seconds) {
+      const r = await new Client(url).post('/api/v1/test/clock', { advance_s: seconds });
+      if (r.status !== 200) throw new Error(`advance clock: ${r.status} ${r.text}`);
+      return r.body;
+    },
+    // run - a daftar CLI command on this server's database.
+    run(args, env = {}) {
+      return execFileSync(BIN, [...common, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' }).toString();
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await done;
+      }
+      const sanitizer = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(stderr);
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (sanitizer) throw new Error(`sanitizer report in server log:\n${stderr.slice(Math.max(0, sanitizer.index - 200), sanitizer.index + 4000)}`);
+    },
+  };
+  return srv;
+}
+
+module.exports = { startServer, Client, DEMO, totp, freePort, ROOT, BIN };
