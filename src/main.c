@@ -292,6 +292,24 @@ static int cmd_audit(struct app *app, int argc, char **argv)
 	return rc;
 }
 
+/* cmd_routes - the route table as built, one line per route: method,
+ * pattern, permission (public, user or the action) and body cap.  The test
+ * suite checks docs/API.md against it. */
+static int cmd_routes(struct app *app, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	for (const struct module *const *m = app->modules; *m; m++) {
+		for (size_t i = 0; i < (*m)->nroutes; i++) {
+			const struct route *rt = &(*m)->routes[i];
+			const char *perm = rt->perm == PERM_PUBLIC ? "public" : rt->perm[0] ? rt->perm : "user";
+
+			printf("%-7s %-48s %-18s %8zu  %s\n", rt->method, rt->pattern, perm, rt->body_max, (*m)->name);
+		}
+	}
+	return DF_OK;
+}
+
 static int cmd_help(struct app *app, int argc, char **argv);
 
 static const struct cmd commands[] = {
@@ -304,6 +322,7 @@ static const struct cmd commands[] = {
 	{ "demo", cmd_demo, "demo", "load the demo province and print the demo logins" },
 	{ "backup", cmd_backup, "backup FILE", "copy the live database to FILE (SQLite online backup)" },
 	{ "audit", cmd_audit, "audit verify", "recompute the audit tree and check the latest checkpoint" },
+	{ "routes", cmd_routes, "routes", "list the HTTP routes: method, path, permission, body cap, module" },
 	{ "help", cmd_help, "help", "this text" },
 };
 

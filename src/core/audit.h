@@ -63,6 +63,7 @@ extern const struct module audit_module;
 #define AUDIT_LEAF_MAX 512      /* the leaf bytes always fit in this */
 #define AUDIT_NOTE_MAX 160      /* the checkpoint note always fits in this */
 #define AUDIT_NOTE_ORIGIN "daftar audit log"
+#define AUDIT_LIST_MAX 200      /* most leaves audit_leaves_by_object returns */
 
 /* One stored leaf (a row of audit_leaves). */
 struct audit_leaf {
@@ -133,6 +134,11 @@ int audit_leaf_get(struct db *db, uint64_t index, struct audit_leaf *out) DF_WUR
  * (AUDIT_LEAF_MAX bytes, NUL-terminated); *len gets their length.
  * DF_EINVAL if a field breaks the rules audit_append enforces. */
 int audit_leaf_bytes(const struct audit_leaf *leaf, char out[AUDIT_LEAF_MAX], size_t *len) DF_WUR;
+/* audit_leaves_by_object - the latest leaves (highest index first) about
+ * one object, at most limit (1..AUDIT_LIST_MAX) into out; *n gets how many.
+ * DF_EINVAL for a bad object_type, a negative object_id or limit. */
+int audit_leaves_by_object(struct db *db, const char *object_type, int64_t object_id, size_t limit,
+			   struct audit_leaf *out, size_t *n) DF_WUR;
 /* audit_latest - the checkpoint of the largest size. DF_ENOTFOUND if none. */
 int audit_latest(struct db *db, struct audit_cp *out) DF_WUR;
 /* audit_note - the signed note of a checkpoint (format above) into out
@@ -141,6 +147,6 @@ int audit_note(uint64_t size, const char *root_hex, int64_t at, char out[AUDIT_N
 /* audit_key_id - the key id of a public key (16 hex characters and a NUL). */
 void audit_key_id(const unsigned char pk[32], char out[17]);
 /* audit_name_ok - 1 if s is a valid event or object_type name. */
-int audit_name_ok(const char *s);
+int audit_name_ok(const char *s) DF_WUR;
 
 #endif

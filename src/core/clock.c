@@ -56,6 +56,10 @@ void clock_format_ms(int64_t t, char out[32])
 	struct tm tm;
 
 	gmtime_r(&s, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(t % 1000));
+	/* years outside 0..9999 cannot be written in RFC 3339; clamp */
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+		tm.tm_year = tm.tm_year < 0 ? -1900 : 9999 - 1900;
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (tm.tm_year + 1900) % 10000,
+		 (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+		 tm.tm_sec % 100, (int)(t % 1000 + 1000) % 1000);
 }

@@ -417,8 +417,15 @@ static enum MHD_Result send_reply(struct request *r)
 		log_warn("msg=\"bad extra header\" rid=%s", r->id);
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
+	r->reply_queued = 1;
 	return ret;
 }
+
+/* A body over the cap that arrives without a declared length (chunked) is
+ * read and thrown away so that the 413 can be sent at the end (libmicrohttpd
+ * accepts a reply only before or after the upload); past this many bytes
+ * the connection is simply closed. */
+#define DISCARD_MAX ((size_t)64 << 20)
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
@@ -426,7 +433,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct http_server *s = cls;
 	struct request *r = *con_cls;
-	enum MHD_Result ret;
 
 	(void)version;
 	if (!r) {
@@ -437,27 +443,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		*con_cls = r;
 		cl = req_header_in(r, "Content-Length");
-		if (!r->early_status && cl && r->route && strtoull(cl, NULL, 10) > r->route->body_max)
+		if (!r->early_status && cl && r->route && strtoull(cl, NULL, 10) > r->route->body_max) {
+			/* declared too large: answer now, before reading any of it */
 			r->early_status = 413;
+			r->status = early_problem(r);
+			return send_reply(r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		if (!r->early_status && r->route && buf_add(&r->body, upload, *upload_size) != DF_OK)
 			r->early_status = 413;
-		*upload_size = 0;
-		if (r->early_status == 413) {
-			early_problem(r);
-			return send_reply(r);
+		if (r->early_status) {
+			r->discarded += *upload_size;
+			if (r->discarded > DISCARD_MAX)
+				return MHD_NO;
 		}
+		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (r->early_status && r->problem_status)
-		return MHD_YES; /* already answered (413 mid-upload) */
+	if (r->problem_status == 413 && r->reply_queued)
+		return MHD_YES; /* answered on the headers call */
 	r->status = dispatch(r);
 	store_release(r->db);
 	r->db = NULL;
-	ret = send_reply(r);
-	return ret;
+	return send_reply(r);
 }
 
 static int slot_of(int status)

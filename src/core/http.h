@@ -114,6 +114,8 @@ struct request {
 	size_t headers_len;
 	uint64_t t0_ns;                 /* monotonic start */
 	int early_status;               /* a check failed while reading the body */
+	size_t discarded;               /* body bytes thrown away after a 413 */
+	int reply_queued;               /* the reply went to libmicrohttpd */
 };
 
 /* req_db - this request's store connection (taken on first use). */

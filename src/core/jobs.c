@@ -35,14 +35,38 @@ struct jobs {
 	char owner[48]; /* this instance: "pid-random" */
 };
 
+static int64_t interval_ms(const struct app *app, const struct job_def *job)
+{
+	return (int64_t)(job->interval ? job->interval(app) : job->interval_s) * 1000;
+}
+
+/* is_due - a read without a transaction, so that a job that is not due
+ * costs no write (and no fsync) each tick. A missing row is due. */
+static int is_due(struct db *db, const char *name, int64_t every, int64_t now)
+{
+	struct stmt *st = NULL;
+	int due = 1;
+
+	if (db_prepare(db, "SELECT lease_until, last_run_at FROM job_leases WHERE name = ?1", &st) != DF_OK)
+		return 1;
+	stmt_bind_text(st, 1, name, -1);
+	if (stmt_step(st) == STMT_ROW)
+		due = stmt_i64(st, 0) < now && stmt_i64(st, 1) + every <= now;
+	stmt_done(st);
+	return due;
+}
+
 /* try_lease - 1 in *mine if this owner now holds job's lease. */
-static int try_lease(struct db *db, const struct job_def *job, const char *owner, int64_t now, int *mine)
+static int try_lease(struct db *db, const struct job_def *job, int64_t every, const char *owner,
+		     int64_t now, int *mine)
 {
 	struct stmt *st = NULL;
 	int64_t until = now + LEASE_MS;
 	int rc;
 
 	*mine = 0;
+	if (!is_due(db, job->name, every, now))
+		return DF_OK;
 	rc = db_begin(db);
 	if (rc != DF_OK)
 		return rc;
@@ -63,7 +87,7 @@ static int try_lease(struct db *db, const struct job_def *job, const char *owner
 	stmt_bind_text(st, 2, owner, -1);
 	stmt_bind_i64(st, 3, until);
 	stmt_bind_i64(st, 4, now);
-	stmt_bind_i64(st, 5, (int64_t)job->interval_s * 1000);
+	stmt_bind_i64(st, 5, every);
 	rc = stmt_step(st);
 	stmt_done(st);
 	if (rc != DF_OK)
@@ -127,7 +151,7 @@ int jobs_run_due(struct app *app, struct db *db, const char *owner, int *ran)
 			int64_t now = clock_now_ms();
 			int mine = 0, res;
 
-			rc = try_lease(db, job, owner, now, &mine);
+			rc = try_lease(db, job, interval_ms(app, job), owner, now, &mine);
 			if (rc != DF_OK || !mine)
 				continue;
 			res = job->run(app, db);

@@ -28,6 +28,9 @@ struct job_def {
 	/* run - do one round of work; return DF_OK or an error (logged, retried
 	 * at the next interval). The db is not in a transaction. */
 	int (*run)(struct app *app, struct db *db);
+	/* interval - optional: the interval in seconds read from the settings
+	 * (e.g. audit.checkpoint_s); when set it overrides interval_s. */
+	int (*interval)(const struct app *app);
 };
 
 struct module {

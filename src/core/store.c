@@ -34,6 +34,7 @@ struct db {
 
 struct store {
 	const struct store_ops *ops;
+	pthread_mutex_t write_lock; /* single-writer engines: writers queue here, not in the busy handler */
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
 	struct db *dbs;
@@ -75,6 +76,7 @@ int store_open(struct store **out, const char *url, int pool)
 	if (!s)
 		return DF_ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->write_lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->ops = pick_backend(url, &target);
 	if (!s->ops) {
@@ -126,6 +128,7 @@ void store_close(struct store *s)
 	}
 	free(s->dbs);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->write_lock);
 	pthread_cond_destroy(&s->freed);
 	free(s);
 }
@@ -211,15 +214,34 @@ int db_exec(struct db *db, const char *sql)
 	return rc;
 }
 
+/* SQLite has one writer at a time; when a backend says so, writers of this
+ * process wait on a mutex (woken at once when it frees) instead of in
+ * SQLite's busy handler, which sleeps and makes the tail latency long.
+ * Other processes on the same file still meet the busy timeout. */
+static void writer_enter(struct db *db)
+{
+	if (db->store->ops->single_writer)
+		pthread_mutex_lock(&db->store->write_lock);
+}
+
+static void writer_leave(struct db *db)
+{
+	if (db->store->ops->single_writer)
+		pthread_mutex_unlock(&db->store->write_lock);
+}
+
 int db_begin(struct db *db)
 {
 	int rc;
 
 	if (db->in_tx)
 		return DF_EINTERNAL;
+	writer_enter(db);
 	rc = db_exec(db, db->store->ops->begin_sql);
 	if (rc == DF_OK)
 		db->in_tx = 1;
+	else
+		writer_leave(db);
 	return rc;
 }
 
@@ -235,6 +257,7 @@ int db_commit(struct db *db)
 		return rc;
 	}
 	db->in_tx = 0;
+	writer_leave(db);
 	return DF_OK;
 }
 
@@ -246,6 +269,7 @@ void db_rollback(struct db *db)
 		return;
 	(void)db->store->ops->exec(db->conn, "ROLLBACK", err, sizeof err);
 	db->in_tx = 0;
+	writer_leave(db);
 }
 
 int db_in_tx(const struct db *db)

@@ -28,6 +28,7 @@ struct store_ops {
 	void (*reset)(void *native);
 	int (*backup)(void *conn, const char *path, char *err, size_t errlen);
 	const char *begin_sql; /* the statement that starts a write transaction */
+	int single_writer;     /* 1: the engine allows one writer at a time */
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -195,4 +195,5 @@ const struct store_ops store_sqlite_ops = {
 	.reset = sq_reset,
 	.backup = sq_backup,
 	.begin_sql = "BEGIN IMMEDIATE",
+	.single_writer = 1,
 };

@@ -439,7 +439,7 @@ static const struct route routes[] = {
 };
 
 static const struct job_def jobs[] = {
-	{ "outbox.deliver", 5, outbox_deliver_job },
+	{ "outbox.deliver", 5, outbox_deliver_job, NULL },
 };
 
 const struct module system_module = {
