@@ -82,3 +82,15 @@ clean:
 	rm -rf build build-asan
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d)
+
+# libFuzzer targets (clang): build-fuzz/fuzz_*; scripts/run-tests runs each
+# for a bounded number of inputs.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_SRC := $(LIB_SRC)
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc -Isrc/core \
+		-DDAFTAR_FUZZ $< $(FUZZ_LIB_SRC) -o $@ $(PKG_LIBS)

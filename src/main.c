@@ -29,9 +29,6 @@
 #include "org/people.h"
 #include "org/tree.h"
 
-#ifndef DAFTAR_VERSION
-#define DAFTAR_VERSION "0.1.0-dev"
-#endif
 
 struct cmd {
 	const char *name;

@@ -12,6 +12,11 @@
 #include "config.h"
 #include "result.h"
 
+/* The version, from `git describe` by the Makefile. */
+#ifndef DAFTAR_VERSION
+#define DAFTAR_VERSION "0.1.0-dev"
+#endif
+
 struct store;
 struct module;
 struct request;

@@ -277,10 +277,14 @@ int db_in_tx(const struct db *db)
 	return db->in_tx;
 }
 
+/* cache_find - the cached statement for this SQL text.  The caller's
+ * pointer is tried first (SQL is nearly always a literal), but the text is
+ * always compared: SQL built in a reused buffer has the same address and
+ * other text. */
 static struct stmt *cache_find(struct db *db, const char *sql)
 {
 	for (int i = 0; i < db->ncache; i++)
-		if (db->cache[i]->sql_key == sql)
+		if (db->cache[i]->sql_key == sql && strcmp(db->cache[i]->sql, sql) == 0)
 			return db->cache[i];
 	for (int i = 0; i < db->ncache; i++)
 		if (strcmp(db->cache[i]->sql, sql) == 0)

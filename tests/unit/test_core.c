@@ -198,6 +198,18 @@ static void store_roundtrip_conflicts_and_transactions(void **state)
 	params[0] = 99;
 	assert_int_equal(db_query_i64(db, "SELECT n FROM things WHERE n = ?1", 1, params, &count), DF_ENOTFOUND);
 
+	/* the statement cache keys on the text, not the buffer it came in */
+	{
+		char sql[96];
+
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM things");
+		assert_int_equal(db_query_i64(db, sql, 0, NULL, &count), DF_OK);
+		assert_int_equal(count, 1);
+		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM schema_migrations");
+		assert_int_equal(db_query_i64(db, sql, 0, NULL, &count), DF_OK);
+		assert_int_equal(count, 2);
+	}
+
 	/* SQL errors are store errors, not crashes */
 	assert_int_equal(db_prepare(db, "SELECT nope FROM nowhere", &st), DF_ESTORE);
 	assert_true(strlen(db_errmsg(db)) > 0);

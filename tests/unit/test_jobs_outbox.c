@@ -34,7 +34,7 @@ static int count_job(struct app *app, struct db *db)
 	return DF_OK;
 }
 
-static const struct job_def test_jobs[] = { { "test.count", 60, count_job } };
+static const struct job_def test_jobs[] = { { "test.count", 60, count_job, NULL } };
 static const struct module job_module = { .name = "jobtest", .jobs = test_jobs, .njobs = 1 };
 static const struct module *const modules[] = { &system_module, &job_module, NULL };
 

@@ -1,0 +1,579 @@
+/*
+ * people.c - posts, people and postings: reading and writing the rows
+ * (each write audited in the caller's transaction), the rules a posting
+ * obeys (inside its post's life, never two holders of one post on one
+ * day), input checks for personal data, and the two in-memory views the
+ * list and report endpoints build once per request: the org tree as of a
+ * day and the departments.  See people_int.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../core/audit.h"
+#include "../core/clock.h"
+#include "../core/http.h"
+#include "../core/id.h"
+#include "../core/store.h"
+#include "people_int.h"
+
+/* copy - column text (NULL = "") into a fixed field. */
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* bind_opt - bind s, with "" (or NULL) as SQL NULL. */
+static void bind_opt(struct stmt *st, int idx, const char *s)
+{
+	stmt_bind_text(st, idx, s && *s ? s : NULL, -1);
+}
+
+/* ------------------------------------------------------------- readers */
+
+void post_read_row(struct stmt *st, int col, struct post *p)
+{
+	p->id = stmt_i64(st, col);
+	copy(p->designation, sizeof p->designation, stmt_text(st, col + 1));
+	p->bps = (int)stmt_i64(st, col + 2);
+	p->department = stmt_i64(st, col + 3);
+	p->unit = stmt_i64(st, col + 4);
+	copy(p->role, sizeof p->role, stmt_text(st, col + 5));
+	copy(p->valid_from, sizeof p->valid_from, stmt_text(st, col + 6));
+	copy(p->valid_to, sizeof p->valid_to, stmt_text(st, col + 7));
+	p->created_at = stmt_i64(st, col + 8);
+}
+
+/* get_one - run sql with ?1 = id and read the row with fill. */
+static int get_one(struct db *db, const char *sql, int64_t id, void (*fill)(struct stmt *, int, void *), void *out)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		fill(st, 0, out);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+static void fill_post(struct stmt *st, int col, void *out)
+{
+	post_read_row(st, col, out);
+}
+
+static void fill_person(struct stmt *st, int col, void *out)
+{
+	struct person *p = out;
+
+	p->id = stmt_i64(st, col);
+	copy(p->name, sizeof p->name, stmt_text(st, col + 1));
+	copy(p->gender, sizeof p->gender, stmt_text(st, col + 2));
+	copy(p->cnic, sizeof p->cnic, stmt_text(st, col + 3));
+	copy(p->phone, sizeof p->phone, stmt_text(st, col + 4));
+	p->generated = (int)stmt_i64(st, col + 5);
+	p->created_at = stmt_i64(st, col + 6);
+}
+
+static void fill_posting(struct stmt *st, int col, void *out)
+{
+	struct posting *pg = out;
+
+	pg->id = stmt_i64(st, col);
+	pg->person = stmt_i64(st, col + 1);
+	pg->post = stmt_i64(st, col + 2);
+	copy(pg->valid_from, sizeof pg->valid_from, stmt_text(st, col + 3));
+	copy(pg->valid_to, sizeof pg->valid_to, stmt_text(st, col + 4));
+	copy(pg->order_ref, sizeof pg->order_ref, stmt_text(st, col + 5));
+	pg->created_at = stmt_i64(st, col + 6);
+}
+
+int post_get(struct db *db, int64_t id, struct post *out)
+{
+	return get_one(db, "SELECT " POST_COLS " FROM posts WHERE id = ?1", id, fill_post, out);
+}
+
+int person_get(struct db *db, int64_t id, struct person *out)
+{
+	return get_one(db, "SELECT id, name, gender, cnic, phone, generated, created_at FROM people WHERE id = ?1", id,
+		       fill_person, out);
+}
+
+int posting_get(struct db *db, int64_t id, struct posting *out)
+{
+	return get_one(db, "SELECT id, person_id, post_id, valid_from, valid_to, order_ref, created_at"
+			   " FROM postings WHERE id = ?1", id, fill_posting, out);
+}
+
+/* ------------------------------------------------------------- writers */
+
+/* audit_rec - append a leaf for record (taking it) if audit is on. */
+static int audit_rec(struct db *db, int audit, const char *event, const char *type, int64_t id, int64_t actor,
+		     json_t *rec)
+{
+	int rc;
+
+	if (!audit) {
+		json_decref(rec);
+		return DF_OK;
+	}
+	rc = rec ? audit_append_json(db, event, type, id, actor, rec) : DF_ENOMEM;
+	json_decref(rec);
+	return rc;
+}
+
+int post_insert(struct db *db, struct post *p, int64_t actor, int audit)
+{
+	static const char sql[] = "INSERT INTO posts (" POST_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	p->id = id_next();
+	p->created_at = clock_now_ms();
+	stmt_bind_i64(st, 1, p->id);
+	stmt_bind_text(st, 2, p->designation, -1);
+	stmt_bind_i64(st, 3, p->bps);
+	stmt_bind_i64(st, 4, p->department);
+	stmt_bind_i64(st, 5, p->unit);
+	stmt_bind_text(st, 6, p->role, -1);
+	stmt_bind_text(st, 7, p->valid_from, -1);
+	bind_opt(st, 8, p->valid_to);
+	stmt_bind_i64(st, 9, p->created_at);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	return audit_rec(db, audit, "people.post.create", "post", p->id, actor,
+			 json_pack("{s:o, s:s, s:i, s:o, s:o, s:s, s:s, s:s?}", "id", json_id(p->id), "designation",
+				   p->designation, "bps", p->bps, "department_id", json_id(p->department), "unit_id",
+				   json_id(p->unit), "role", p->role, "valid_from", p->valid_from, "valid_to",
+				   p->valid_to[0] ? p->valid_to : NULL));
+}
+
+int person_insert(struct db *db, struct person *p, int64_t actor, int audit)
+{
+	static const char sql[] = "INSERT INTO people (id, name, gender, cnic, phone, generated, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	p->id = id_next();
+	p->created_at = clock_now_ms();
+	stmt_bind_i64(st, 1, p->id);
+	stmt_bind_text(st, 2, p->name, -1);
+	stmt_bind_text(st, 3, p->gender, -1);
+	bind_opt(st, 4, p->cnic);
+	bind_opt(st, 5, p->phone);
+	stmt_bind_i64(st, 6, p->generated);
+	stmt_bind_i64(st, 7, p->created_at);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	/* personal data (name, CNIC, phone) stays out of the record */
+	return audit_rec(db, audit, "people.person.create", "person", p->id, actor,
+			 json_pack("{s:o, s:b, s:b, s:b}", "id", json_id(p->id), "generated", p->generated,
+				   "has_cnic", p->cnic[0] != '\0', "has_phone", p->phone[0] != '\0'));
+}
+
+/* post_taken - is the post held by anyone on some day of [from, to)? */
+static int post_taken(struct db *db, int64_t post, const char *from, const char *to, int *taken)
+{
+	static const char open_sql[] = "SELECT id FROM postings WHERE post_id = ?1"
+				       " AND (valid_to IS NULL OR valid_to > ?2) LIMIT 1";
+	static const char closed_sql[] = "SELECT id FROM postings WHERE post_id = ?1"
+					 " AND (valid_to IS NULL OR valid_to > ?2) AND valid_from < ?3 LIMIT 1";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, to[0] ? closed_sql : open_sql, &st);
+
+	*taken = 0;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, post);
+	stmt_bind_text(st, 2, from, -1);
+	if (to[0])
+		stmt_bind_text(st, 3, to, -1);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*taken = 1;
+		rc = DF_OK;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+int posting_insert(struct db *db, struct posting *pg, const struct post *post, int64_t actor, int audit,
+		   char *err, size_t errlen)
+{
+	static const char sql[] = "INSERT INTO postings (id, person_id, post_id, valid_from, valid_to, order_ref, created_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	struct stmt *st = NULL;
+	int taken = 0;
+	int rc;
+
+	err[0] = '\0';
+	if (strcmp(pg->valid_from, post->valid_from) < 0 ||
+	    (post->valid_to[0] && strcmp(pg->valid_from, post->valid_to) >= 0)) {
+		snprintf(err, errlen, "the post exists from %s%s%s only", post->valid_from,
+			 post->valid_to[0] ? " until before " : "", post->valid_to);
+		return DF_EINVAL;
+	}
+	if (post->valid_to[0] && (!pg->valid_to[0] || strcmp(pg->valid_to, post->valid_to) > 0))
+		memcpy(pg->valid_to, post->valid_to, sizeof pg->valid_to);
+	if (pg->valid_to[0] && strcmp(pg->valid_to, pg->valid_from) <= 0) {
+		snprintf(err, errlen, "valid_to must be after valid_from");
+		return DF_EINVAL;
+	}
+	rc = post_taken(db, post->id, pg->valid_from, pg->valid_to, &taken);
+	if (rc != DF_OK)
+		return rc;
+	if (taken) {
+		snprintf(err, errlen, "the post is held by someone on some of those days");
+		return DF_ECONFLICT;
+	}
+	rc = db_prepare(db, sql, &st);
+	if (rc != DF_OK)
+		return rc;
+	pg->id = id_next();
+	pg->created_at = clock_now_ms();
+	stmt_bind_i64(st, 1, pg->id);
+	stmt_bind_i64(st, 2, pg->person);
+	stmt_bind_i64(st, 3, pg->post);
+	stmt_bind_text(st, 4, pg->valid_from, -1);
+	bind_opt(st, 5, pg->valid_to);
+	bind_opt(st, 6, pg->order_ref);
+	stmt_bind_i64(st, 7, pg->created_at);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	return audit_rec(db, audit, "people.posting.create", "posting", pg->id, actor,
+			 json_pack("{s:o, s:o, s:o, s:s, s:s?, s:s?}", "id", json_id(pg->id), "person_id",
+				   json_id(pg->person), "post_id", json_id(pg->post), "valid_from", pg->valid_from,
+				   "valid_to", pg->valid_to[0] ? pg->valid_to : NULL, "order_ref",
+				   pg->order_ref[0] ? pg->order_ref : NULL));
+}
+
+int posting_end(struct db *db, struct posting *pg, const char *valid_to, int64_t actor)
+{
+	struct stmt *st = NULL;
+	int rc;
+
+	if (pg->valid_to[0])
+		return DF_ECONFLICT;
+	if (strcmp(valid_to, pg->valid_from) <= 0)
+		return DF_EINVAL;
+	rc = db_prepare(db, "UPDATE postings SET valid_to = ?2 WHERE id = ?1 AND valid_to IS NULL", &st);
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, pg->id);
+	stmt_bind_text(st, 2, valid_to, -1);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	copy(pg->valid_to, sizeof pg->valid_to, valid_to);
+	return audit_rec(db, PEOPLE_AUDIT, "people.posting.end", "posting", pg->id, actor,
+			 json_pack("{s:o, s:s}", "id", json_id(pg->id), "valid_to", pg->valid_to));
+}
+
+/* ------------------------------------------------------------- checks */
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int cnic_ok(const char *s)
+{
+	return s && strlen(s) == PERSON_CNIC_LEN && all_digits(s, 5) && s[5] == '-' && all_digits(s + 6, 7) &&
+	       s[13] == '-' && all_digits(s + 14, 1);
+}
+
+int phone_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, digits = 0;
+
+	if (n < 7 || n > PERSON_PHONE_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (!(s[i] == ' ' || s[i] == '-' || (s[i] == '+' && i == 0)))
+			return 0;
+	}
+	return digits >= 7;
+}
+
+int gender_ok(const char *s)
+{
+	return s && (strcmp(s, "male") == 0 || strcmp(s, "female") == 0 || strcmp(s, "other") == 0);
+}
+
+/* ------------------------------------------------------------- the tree as of a day */
+
+static int cmp_node(const void *a, const void *b)
+{
+	int64_t x = ((const struct unit_node *)a)->id, y = ((const struct unit_node *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* count_nodes - units in a tree JSON (bounded by depth). */
+static size_t count_nodes(json_t *node, int depth)
+{
+	json_t *kids = json_object_get(node, "children");
+	size_t n = 1, i;
+	json_t *k;
+
+	if (depth > ORG_MAX_DEPTH)
+		return n;
+	json_array_foreach(kids, i, k)
+		n += count_nodes(k, depth + 1);
+	return n;
+}
+
+/* collect - flatten a tree JSON into m->u (room was counted). */
+static int collect(struct unitmap *m, json_t *node, int64_t parent, int depth)
+{
+	struct unit_node *u;
+	json_t *kids, *k;
+	int64_t id = 0;
+	int kind;
+	size_t i;
+
+	if (depth > ORG_MAX_DEPTH)
+		return DF_OK;
+	if (json_parse_id(json_object_get(node, "id"), &id) != DF_OK)
+		return DF_EINTERNAL;
+	kind = unit_kind_parse(json_string_value(json_object_get(node, "kind")));
+	u = &m->u[m->n++];
+	u->id = id;
+	u->parent = parent;
+	u->kind = kind < 0 ? UNIT_OFFICE : (enum unit_kind)kind;
+	copy(u->name, sizeof u->name, json_string_value(json_object_get(node, "name")));
+	kids = json_object_get(node, "children");
+	json_array_foreach(kids, i, k) {
+		int rc = collect(m, k, id, depth + 1);
+
+		if (rc != DF_OK)
+			return rc;
+	}
+	return DF_OK;
+}
+
+int unitmap_load(struct db *db, cal_day day, struct unitmap *m)
+{
+	json_t *tree = NULL, *counts = NULL;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->day = day;
+	rc = org_tree_json(db, day, &tree, &counts);
+	if (rc != DF_OK)
+		goto out;
+	if (!json_is_object(tree))
+		goto out; /* no province that day: an empty map */
+	m->u = calloc(count_nodes(tree, 0), sizeof *m->u);
+	if (!m->u) {
+		rc = DF_ENOMEM;
+		goto out;
+	}
+	rc = collect(m, tree, 0, 0);
+	if (rc == DF_OK)
+		qsort(m->u, m->n, sizeof *m->u, cmp_node);
+out:
+	json_decref(tree);
+	json_decref(counts);
+	if (rc != DF_OK)
+		unitmap_release(m);
+	return rc;
+}
+
+void unitmap_release(struct unitmap *m)
+{
+	free(m->u);
+	m->u = NULL;
+	m->n = 0;
+}
+
+const struct unit_node *unitmap_get(const struct unitmap *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->u[mid].id == id)
+			return &m->u[mid];
+		if (m->u[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int64_t unitmap_ancestor(const struct unitmap *m, int64_t unit, enum unit_kind kind)
+{
+	const struct unit_node *u = unitmap_get(m, unit);
+
+	for (int depth = 0; u && depth <= ORG_MAX_DEPTH; depth++) {
+		if (u->kind == kind)
+			return u->id;
+		u = u->parent ? unitmap_get(m, u->parent) : NULL;
+	}
+	return 0;
+}
+
+int unitmap_within(const struct unitmap *m, int64_t unit, int64_t ancestor)
+{
+	const struct unit_node *u = unitmap_get(m, unit);
+
+	for (int depth = 0; u && depth <= ORG_MAX_DEPTH; depth++) {
+		if (u->id == ancestor)
+			return 1;
+		u = u->parent ? unitmap_get(m, u->parent) : NULL;
+	}
+	return 0;
+}
+
+json_t *unitmap_ref_json(const struct unitmap *m, int64_t unit)
+{
+	const struct unit_node *u = unitmap_get(m, unit);
+
+	return json_pack("{s:o, s:o, s:o}", "id", json_id(unit), "name", u ? json_string(u->name) : json_null(),
+			 "kind", u ? json_string(unit_kind_name(u->kind)) : json_null());
+}
+
+/* ------------------------------------------------------------- departments */
+
+int depts_load(struct db *db, struct depts *out)
+{
+	/* the org tree module's table: tree.h has no reader of names by id yet */
+	static const char sql[] = "SELECT id, code, name FROM org_departments ORDER BY code";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	out->n = 0;
+	if (rc != DF_OK)
+		return rc;
+	for (;;) {
+		struct dept *d;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		if (out->n == DEPTS_MAX) {
+			rc = DF_ETOOBIG;
+			break;
+		}
+		d = &out->d[out->n++];
+		d->id = stmt_i64(st, 0);
+		copy(d->code, sizeof d->code, stmt_text(st, 1));
+		copy(d->name, sizeof d->name, stmt_text(st, 2));
+	}
+	stmt_done(st);
+	return rc;
+}
+
+const struct dept *depts_get(const struct depts *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->d[i].id == id)
+			return &l->d[i];
+	return NULL;
+}
+
+const struct dept *depts_find(const struct depts *l, const char *code)
+{
+	for (size_t i = 0; code && i < l->n; i++)
+		if (strcmp(l->d[i].code, code) == 0)
+			return &l->d[i];
+	return NULL;
+}
+
+json_t *depts_ref_json(const struct depts *l, int64_t id)
+{
+	const struct dept *d = depts_get(l, id);
+
+	return json_pack("{s:o, s:o, s:o}", "id", json_id(id), "code", d ? json_string(d->code) : json_null(), "name",
+			 d ? json_string(d->name) : json_null());
+}
+
+/* ------------------------------------------------------------- small shared helpers */
+
+cal_day people_today(void)
+{
+	return cal_day_of_instant(clock_now_ms());
+}
+
+int people_finish_tx(struct db *db, int rc)
+{
+	if (!db)
+		return rc == DF_OK ? DF_EINTERNAL : rc;
+	if (rc == DF_OK)
+		rc = db_commit(db);
+	if (rc != DF_OK)
+		db_rollback(db);
+	return rc;
+}
+
+int depts_alloc(struct db *db, struct depts **out)
+{
+	struct depts *d = calloc(1, sizeof *d);
+	int rc;
+
+	*out = NULL;
+	if (!d)
+		return DF_ENOMEM;
+	rc = depts_load(db, d);
+	if (rc != DF_OK) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return DF_OK;
+}
+
+json_t *unit_ref_on(struct db *db, int64_t unit, cal_day day)
+{
+	char name[ORG_NAME_MAX + 1];
+	enum unit_kind kind = UNIT_OFFICE;
+	int known = org_unit_name(db, unit, day, name, sizeof name) == DF_OK &&
+		    org_unit_kind(db, unit, day, &kind) == DF_OK;
+
+	return json_pack("{s:o, s:o, s:o}", "id", json_id(unit), "name", known ? json_string(name) : json_null(),
+			 "kind", known ? json_string(unit_kind_name(kind)) : json_null());
+}
+
+/* ------------------------------------------------------------- JSON */
+
+json_t *post_json(const struct post *p, const struct unitmap *m, const struct depts *d)
+{
+	return json_pack("{s:o, s:s, s:i, s:s, s:o, s:o, s:s, s:o}", "id", json_id(p->id), "designation",
+			 p->designation, "bps", p->bps, "role", p->role, "department", depts_ref_json(d, p->department),
+			 "unit", unitmap_ref_json(m, p->unit), "valid_from", p->valid_from, "valid_to",
+			 p->valid_to[0] ? json_string(p->valid_to) : json_null());
+}
+
+json_t *posting_json(const struct posting *pg, const char *person_name)
+{
+	return json_pack("{s:o, s:{s:o, s:s?}, s:o, s:s, s:o, s:o}", "id", json_id(pg->id), "person", "id",
+			 json_id(pg->person), "name", person_name, "post_id", json_id(pg->post), "valid_from",
+			 pg->valid_from, "valid_to", pg->valid_to[0] ? json_string(pg->valid_to) : json_null(),
+			 "order_ref", pg->order_ref[0] ? json_string(pg->order_ref) : json_null());
+}
