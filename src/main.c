@@ -7,6 +7,7 @@
  * the command's own options.  Each command opens the store itself, so a test
  * or a second instance runs beside the first by giving another --db/--listen.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -38,12 +39,6 @@ struct cmd {
 };
 
 static struct app the_app;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	the_app.stopping = 1;
-}
 
 /* open_store - open the pool and bring the schema up to date. */
 static int open_store(struct app *app, int migrate)
@@ -86,7 +81,8 @@ static int cmd_serve(struct app *app, int argc, char **argv)
 {
 	struct http_server *srv = NULL;
 	struct jobs *jobs = NULL;
-	int rc;
+	sigset_t stop_signals;
+	int rc, sig = 0;
 
 	for (int i = 1; i < argc; i++) {
 		char err[200];
@@ -112,6 +108,13 @@ static int cmd_serve(struct app *app, int argc, char **argv)
 	}
 	if (app->cfg.test_clock)
 		clock_enable_test();
+	/* Block the stop signals before any thread exists, so every thread
+	 * inherits the mask and only the sigwait() below receives them (a
+	 * handler run on a worker thread would leave pause() asleep). */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	rc = open_store(app, 1);
 	if (rc != DF_OK)
 		return rc;
@@ -140,9 +143,9 @@ static int cmd_serve(struct app *app, int argc, char **argv)
 	fflush(stdout);
 	log_info("msg=listening addr=%s store=%s test_clock=%d", app->cfg.listen,
 		 store_backend(app->store), app->cfg.test_clock);
-	while (!app->stopping)
-		pause();
-	log_info("msg=stopping");
+	if (sigwait(&stop_signals, &sig) == 0)
+		log_info("msg=stopping signal=%d", sig);
+	app->stopping = 1;
 	jobs_stop(jobs);
 	http_stop(srv);
 	return DF_OK;
@@ -386,7 +389,6 @@ static int global_options(struct app *app, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct app *app = &the_app;
-	struct sigaction sa;
 	int at, rc = DF_EINVAL, lvl;
 
 	if (sodium_init() < 0) {
@@ -405,10 +407,8 @@ int main(int argc, char **argv)
 	log_set_level(lvl < 0 ? LOG_INFO : (enum log_level)lvl);
 	if (id_set_node(app->cfg.node_id) != DF_OK)
 		return 2;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Other commands stop on SIGINT/SIGTERM by default (each write is one
+	 * transaction); serve waits for them with sigwait (cmd_serve). */
 	signal(SIGPIPE, SIG_IGN);
 	if (at >= argc) {
 		cmd_help(app, 0, NULL);

@@ -281,13 +281,13 @@ out:
 
 /* ------------------------------------------------------------- GET /posts/{id} */
 
-/* post_history - every posting of a post, newest first; *holder gets the
- * one holding on day (a new reference) or JSON null. */
+/* post_history - the postings of a post, newest first (the latest 200);
+ * *holder gets the one holding on day (a new reference) or JSON null. */
 static int post_history(struct db *db, int64_t post, cal_day day, json_t *arr, json_t **holder)
 {
-	static const char sql[] = "SELECT pg.id, pg.person_id, pg.post_id, pg.valid_from, pg.valid_to, pg.order_ref,"
-				  " pg.created_at, pe.name FROM postings pg JOIN people pe ON pe.id = pg.person_id"
-				  " WHERE pg.post_id = ?1 ORDER BY pg.valid_from DESC";
+	static const char sql[] = "SELECT " POSTING_COLS_PG ", pe.name FROM postings pg"
+				  " JOIN people pe ON pe.id = pg.person_id"
+				  " WHERE pg.post_id = ?1 ORDER BY pg.valid_from DESC LIMIT 200";
 	struct stmt *st = NULL;
 	char d[11];
 	int rc = db_prepare(db, sql, &st);
@@ -304,13 +304,7 @@ static int post_history(struct db *db, int64_t post, cal_day day, json_t *arr, j
 		rc = stmt_step(st);
 		if (rc != STMT_ROW)
 			break;
-		memset(&pg, 0, sizeof pg);
-		pg.id = stmt_i64(st, 0);
-		pg.person = stmt_i64(st, 1);
-		pg.post = stmt_i64(st, 2);
-		snprintf(pg.valid_from, sizeof pg.valid_from, "%s", stmt_text(st, 3));
-		snprintf(pg.valid_to, sizeof pg.valid_to, "%s", stmt_isnull(st, 4) ? "" : stmt_text(st, 4));
-		snprintf(pg.order_ref, sizeof pg.order_ref, "%s", stmt_isnull(st, 5) ? "" : stmt_text(st, 5));
+		posting_read_row(st, 0, &pg);
 		o = posting_json(&pg, stmt_text(st, 7));
 		if (!o || json_array_append_new(arr, o)) {
 			rc = DF_ENOMEM;

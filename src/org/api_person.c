@@ -31,8 +31,7 @@ static int person_postings(struct db *db, int64_t person, cal_day day, const str
 			   struct authz_area *cur, size_t max, size_t *ncur)
 {
 	static const char sql[] =
-		"SELECT pg.id, pg.person_id, pg.post_id, pg.valid_from, pg.valid_to, pg.order_ref, pg.created_at, "
-		POST_COLS_P " FROM postings pg JOIN posts p ON p.id = pg.post_id WHERE pg.person_id = ?1"
+		"SELECT " POSTING_COLS_PG ", " POST_COLS_P " FROM postings pg JOIN posts p ON p.id = pg.post_id WHERE pg.person_id = ?1"
 		" ORDER BY pg.valid_from DESC LIMIT ?2";
 	struct stmt *st = NULL;
 	char ds[11];
@@ -52,13 +51,7 @@ static int person_postings(struct db *db, int64_t person, cal_day day, const str
 		rc = stmt_step(st);
 		if (rc != STMT_ROW)
 			break;
-		memset(&pg, 0, sizeof pg);
-		pg.id = stmt_i64(st, 0);
-		pg.person = stmt_i64(st, 1);
-		pg.post = stmt_i64(st, 2);
-		snprintf(pg.valid_from, sizeof pg.valid_from, "%s", stmt_text(st, 3));
-		snprintf(pg.valid_to, sizeof pg.valid_to, "%s", stmt_isnull(st, 4) ? "" : stmt_text(st, 4));
-		snprintf(pg.order_ref, sizeof pg.order_ref, "%s", stmt_isnull(st, 5) ? "" : stmt_text(st, 5));
+		posting_read_row(st, 0, &pg);
 		post_read_row(st, 7, &p);
 		o = json_pack("{s:o, s:s, s:o, s:o, s:o}", "id", json_id(pg.id), "valid_from", pg.valid_from, "valid_to",
 			      pg.valid_to[0] ? json_string(pg.valid_to) : json_null(), "order_ref",

@@ -296,6 +296,9 @@ static int reaches(struct db *db, const struct grant *g, cal_day today, int64_t 
 	return org_unit_within(db, unit, g->unit, today, yes);
 }
 
+/* authz_decide - (authz.h) weigh every grant: one that reaches the object
+ * and holds the action allows it; reached by some but allowed by none is a
+ * denial; reached by none, not found. */
 int authz_decide(struct request *r, const char *action, int64_t unit, int64_t department)
 {
 	struct grants *gs = NULL;
@@ -318,9 +321,8 @@ int authz_decide(struct request *r, const char *action, int64_t unit, int64_t de
 		if (!yes)
 			continue;
 		reached = 1;
-		if (!(g->role->actions & bit))
-			continue;
-		allowed = 1;
+		if (g->role->actions & bit)
+			allowed = 1;
 	}
 	if (allowed && token_allows(r, action))
 		return DF_OK;

@@ -83,8 +83,11 @@ static void fill_person(struct stmt *st, int col, void *out)
 
 static void fill_posting(struct stmt *st, int col, void *out)
 {
-	struct posting *pg = out;
+	posting_read_row(st, col, out);
+}
 
+void posting_read_row(struct stmt *st, int col, struct posting *pg)
+{
 	pg->id = stmt_i64(st, col);
 	pg->person = stmt_i64(st, col + 1);
 	pg->post = stmt_i64(st, col + 2);
@@ -107,8 +110,7 @@ int person_get(struct db *db, int64_t id, struct person *out)
 
 int posting_get(struct db *db, int64_t id, struct posting *out)
 {
-	return get_one(db, "SELECT id, person_id, post_id, valid_from, valid_to, order_ref, created_at"
-			   " FROM postings WHERE id = ?1", id, fill_posting, out);
+	return get_one(db, "SELECT " POSTING_COLS_PG " FROM postings pg WHERE pg.id = ?1", id, fill_posting, out);
 }
 
 /* ------------------------------------------------------------- writers */

@@ -82,6 +82,12 @@ enum { PEOPLE_AUDIT = 1, PEOPLE_NO_AUDIT = 0 };
 /* post_read_row - read a post selected with POST_COLS from column col on. */
 void post_read_row(struct stmt *st, int col, struct post *out);
 
+/* The columns of a posting on alias pg, in the order posting_read_row reads. */
+#define POSTING_COLS_PG "pg.id, pg.person_id, pg.post_id, pg.valid_from, pg.valid_to, pg.order_ref, pg.created_at"
+
+/* posting_read_row - read a posting selected with POSTING_COLS_PG from column col on. */
+void posting_read_row(struct stmt *st, int col, struct posting *out);
+
 /* post_get / person_get / posting_get - read one row; DF_ENOTFOUND if none. */
 int post_get(struct db *db, int64_t id, struct post *out) DF_WUR;
 int person_get(struct db *db, int64_t id, struct person *out) DF_WUR;

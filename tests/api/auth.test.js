@@ -231,7 +231,9 @@ test('sessions, CSRF, tokens and users on the demo database', async (t) => {
     assert.deepEqual(made.body.scopes, ['org.read', 'attendance.*']);
     const now = await srv.clockMs();
     assert.ok(Math.abs(made.body.expires_at - (now + 30 * 86400 * 1000)) < 60000);
-    const secret = made.body.token.split('_')[2];
+    // the secret is everything after dft_<id>_ (base64url may itself contain '_')
+    const secret = made.body.token.slice(`dft_${made.body.id}_`.length);
+    assert.equal(secret.length, 43);
 
     const bearer = srv.client();
     bearer.token = made.body.token;
@@ -277,7 +279,10 @@ test('sessions, CSRF, tokens and users on the demo database', async (t) => {
     const made = await cs.post('/api/v1/tokens', { name: 'probe' });
     assert.equal(made.status, 201, made.text);
     assert.deepEqual(made.body.scopes, []);
-    const [, id, secret] = made.body.token.split('_');
+    // dft_<id>_<secret>; the base64url secret may itself contain '_'
+    const id = made.body.id;
+    const secret = made.body.token.slice(`dft_${id}_`.length);
+    assert.equal(secret.length, 43);
     const wrongSecret = secret.slice(0, -2) + (secret.endsWith('AA') ? 'BA' : 'AA');
     const bad = [
       'dft_1_xyz',

@@ -182,11 +182,15 @@ async function startServer(opts = {}) {
       return execFileSync(BIN, [...common, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' }).toString();
     },
     async stop() {
-      if (child.exitCode === null) {
+      let hung = false;
+      if (child.exitCode === null && child.signalCode === null) {
         const done = new Promise((r) => child.on('exit', r));
         child.kill('SIGTERM');
+        const timer = setTimeout(() => { hung = true; child.kill('SIGKILL'); }, 15000);
         await done;
+        clearTimeout(timer);
       }
+      if (hung) throw new Error(`the server did not stop within 15 s of SIGTERM:\n${stderr.slice(-3000)}`);
       const sanitizer = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(stderr);
       fs.rmSync(dir, { recursive: true, force: true });
       if (sanitizer) throw new Error(`sanitizer report in server log:\n${stderr.slice(Math.max(0, sanitizer.index - 200), sanitizer.index + 4000)}`);
