@@ -179,10 +179,7 @@ static int get_checkpoint(struct request *r)
 			"size", json_u64(cp.size), "root", cp.root, "at", (json_int_t)cp.at,
 			"signature", cp.signature, "key_id", cp.key_id, "public_key", json_pk(r->app),
 			"algorithm", "Ed25519", "note", note);
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -201,10 +198,7 @@ static int get_key(struct request *r)
 	}
 	audit_key_id(r->app->sign_pk, kid);
 	out = json_pack("{s:o, s:s, s:s}", "public_key", json_pk(r->app), "algorithm", "Ed25519", "key_id", kid);
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -255,10 +249,7 @@ static int get_inclusion(struct request *r)
 	out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "index", json_u64(m), "size", json_u64(n),
 			"leaf_hash", json_hash(leaf), "root", json_hash(root),
 			"proof", proof_json((const uint8_t (*)[MERKLE_HASH])proof, len));
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -309,10 +300,7 @@ static int get_consistency(struct request *r)
 	out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "first", json_u64(m), "second", json_u64(n),
 			"first_root", json_hash(r1), "second_root", json_hash(r2),
 			"proof", proof_json((const uint8_t (*)[MERKLE_HASH])proof, len));
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -344,10 +332,7 @@ static int get_leaf(struct request *r)
 		goto out;
 	}
 	out = leaf_json(&leaf);
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -397,10 +382,7 @@ static int get_leaves(struct request *r)
 	}
 	out = json_pack("{s:s, s:o, s:o}", "object_type", type, "object_id", json_id((int64_t)oid), "leaves", list);
 	list = NULL;
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	free(leaves);
 	json_decref(list);

@@ -232,8 +232,7 @@ static int post_session(struct request *r)
 		goto out;
 	}
 	snprintf(r->who.username, sizeof r->who.username, "%s", u.username); /* for the access log */
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	if (db)
 		db_rollback(db);
@@ -274,12 +273,7 @@ static int get_session(struct request *r)
 	}
 	out = session_reply(r->app, &u, token ? NULL : r->who.csrf, expires_at, token ? "token" : "session",
 			    token ? r->who.scopes : NULL);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -387,12 +381,7 @@ static int post_totp(struct request *r)
 	}
 	n = snprintf(uri, sizeof uri, "otpauth://totp/daftar:%s?secret=%s&issuer=daftar", r->who.username, secret);
 	out = n > 0 && (size_t)n < sizeof uri ? json_pack("{s:s, s:s}", "secret", secret, "otpauth_uri", uri) : NULL;
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	sodium_memzero(secret, sizeof secret);
 	sodium_memzero(uri, sizeof uri);
@@ -461,12 +450,7 @@ static int post_totp_confirm(struct request *r)
 		goto out;
 	}
 	out = json_pack("{s:b, s:o}", "totp_enabled", u.totp_enabled, "user", me_json(&u));
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	if (db)
 		db_rollback(db);
@@ -556,12 +540,7 @@ static int post_token(struct request *r)
 	}
 	out = json_pack("{s:o, s:s, s:s, s:o, s:I, s:I}", "id", json_id(id), "token", token, "name", name,
 			"scopes", scopes_json(scopes), "created_at", (json_int_t)now, "expires_at", (json_int_t)expires_at);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	if (db)
 		db_rollback(db);
@@ -616,12 +595,7 @@ static int get_tokens(struct request *r)
 		goto out;
 	}
 	out = json_pack("{s:O}", "tokens", list);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(list);
 	json_decref(out);

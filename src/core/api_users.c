@@ -119,12 +119,7 @@ int auth_api_user_create(struct request *r)
 		goto out;
 	}
 	out = user_json(&u);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	wipe_body(r);
 	json_decref(out);
@@ -196,12 +191,7 @@ int auth_api_user_list(struct request *r)
 		goto out;
 	}
 	out = json_pack("{s:O, s:o}", "users", list, "next_after", n == limit ? json_id(last) : json_null());
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(after_j);
 	json_decref(list);
@@ -290,12 +280,7 @@ int auth_api_user_update(struct request *r)
 		goto out;
 	}
 	out = user_json(&u);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	if (db)
 		db_rollback(db);

@@ -21,8 +21,7 @@
  *         json_t *out = NULL;
  *         ...
  *         if (rc != DF_OK) { status = req_fail(r, rc); goto out; }
- *         status = req_reply(r, 200, out);   // success is set last
- *         out = NULL;                        // (req_reply took it)
+ *         status = req_reply_take(r, 200, &out);  // success is set last
  *     out:
  *         json_decref(out);
  *         return status;
@@ -135,6 +134,10 @@ const char *req_cookie(const struct request *r, const char *name);
 /* req_reply - set a JSON reply (takes ownership of body, may be NULL for
  * 204) and return status, so a handler ends with `status = req_reply(...)`. */
 int req_reply(struct request *r, int status, json_t *body);
+/* req_reply_take - the usual last step of a handler: reply with *body,
+ * taking it (*body becomes NULL, so the cleanup at `out:` frees nothing).
+ * A NULL *body (a json_pack that ran out of memory) answers 500. */
+int req_reply_take(struct request *r, int status, json_t **body);
 /* req_reply_raw - a non-JSON reply (takes ownership of the malloc'd bytes). */
 int req_reply_raw(struct request *r, int status, const char *type, char *bytes, size_t len);
 /* req_problem - record a problem (status and detail) and return status. */

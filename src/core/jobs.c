@@ -257,10 +257,7 @@ int jobs_api_list(struct request *r)
 	}
 	out = json_pack("{s:o}", "jobs", list);
 	list = NULL;
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(list);
 	json_decref(out);

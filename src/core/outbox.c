@@ -286,10 +286,7 @@ int outbox_api_list(struct request *r)
 	}
 	out = json_pack("{s:s, s:o}", "status", want, "messages", list);
 	list = NULL;
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(list);
 	json_decref(out);
@@ -299,6 +296,7 @@ out:
 int outbox_api_retry(struct request *r)
 {
 	int status = 500;
+	json_t *out = NULL;
 	struct db *db = NULL;
 	struct stmt *st = NULL;
 	int64_t id = 0, n = 0;
@@ -328,7 +326,9 @@ int outbox_api_retry(struct request *r)
 		status = req_fail(r, rc);
 		goto out;
 	}
-	status = req_reply(r, 202, json_pack("{s:o, s:s}", "id", json_id(id), "status", "pending"));
+	out = json_pack("{s:o, s:s}", "id", json_id(id), "status", "pending");
+	status = req_reply_take(r, 202, &out);
 out:
+	json_decref(out);
 	return status;
 }

@@ -85,6 +85,16 @@ int req_reply(struct request *r, int status, json_t *body)
 	return status;
 }
 
+int req_reply_take(struct request *r, int status, json_t **body)
+{
+	json_t *b = *body;
+
+	*body = NULL;
+	if (!b)
+		return req_fail(r, DF_ENOMEM);
+	return req_reply(r, status, b);
+}
+
 int req_reply_raw(struct request *r, int status, const char *type, char *bytes, size_t len)
 {
 	free(r->reply_raw);

@@ -178,10 +178,7 @@ static int post_clock(struct request *r)
 	}
 	log_warn("msg=\"test clock moved\" now_ms=%lld", (long long)clock_now_ms());
 	out = clock_json();
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -269,10 +266,7 @@ static int get_holidays(struct request *r)
 	}
 	out = json_pack("{s:i, s:s, s:o}", "year", year, "weekend", "Saturday, Sunday", "holidays", list);
 	list = NULL;
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	calendar_release(&cal);
 	json_decref(list);
@@ -337,10 +331,7 @@ static int get_working_days(struct request *r)
 		out = json_pack("{s:s, s:s, s:I}", "from", a, "to", b, "working_days",
 				(json_int_t)calendar_working_days_between(&cal, from, to));
 	}
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	calendar_release(&cal);
 	json_decref(out);

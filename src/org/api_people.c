@@ -266,10 +266,7 @@ static int get_posts(struct request *r)
 	}
 	cal_format(a.day, day);
 	out = json_pack("{s:s, s:O, s:o}", "as_of", day, "items", items, "next", next ? json_id(next) : json_null());
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(items);
 	json_decref(out);
@@ -357,8 +354,7 @@ static int get_post(struct request *r)
 	if (!out || !unit || json_object_set(out, "unit", unit) || json_object_set(out, "holder", holder) ||
 	    json_object_set(out, "history", hist))
 		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	json_decref(hist);
@@ -463,8 +459,7 @@ static int post_posts(struct request *r)
 	snprintf(loc, sizeof loc, "/api/v1/posts/%lld", (long long)p.id);
 	if (req_add_header(r, "Location", loc) != DF_OK)
 		goto out;
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	json_decref(out);
 	free(d);
@@ -535,10 +530,7 @@ static int post_postings(struct request *r)
 		goto out;
 	}
 	out = posting_json(&pg, pe.name);
-	if (!out)
-		goto out;
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	json_decref(out);
 	return status;
@@ -595,10 +587,7 @@ static int post_posting_end(struct request *r)
 		goto out;
 	}
 	out = posting_json(&pg, pe.name);
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;

@@ -148,8 +148,7 @@ int person_get_h(struct request *r)
 	if (may_write && (json_object_set_new(out, "cnic", pe.cnic[0] ? json_string(pe.cnic) : json_null()) ||
 			  json_object_set_new(out, "phone", pe.phone[0] ? json_string(pe.phone) : json_null())))
 		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	json_decref(postings);
@@ -214,8 +213,7 @@ int person_post_h(struct request *r)
 	snprintf(loc, sizeof loc, "/api/v1/people/%lld", (long long)pe.id);
 	if (req_add_header(r, "Location", loc) != DF_OK)
 		goto out;
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	json_decref(out);
 	return status;
@@ -301,10 +299,7 @@ int me_get_h(struct request *r)
 			json_id(r->who.user_id), "username", r->who.username, "is_admin", r->who.is_admin, "kind",
 			r->who.kind == PRINCIPAL_TOKEN ? "token" : "session", "person", person ? person : json_null(),
 			"postings", postings, "actions", actions);
-	if (!out)
-		goto out;
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	json_decref(postings);

@@ -69,12 +69,7 @@ static int get_tree(struct request *r)
 	cal_format(day, d);
 	out = json_pack("{s:s, s:o, s:o}", "as_of", d, "tree", tree, "counts", counts);
 	tree = counts = NULL;
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(tree);
 	json_decref(counts);
@@ -108,8 +103,7 @@ static int get_unit(struct request *r)
 		status = req_fail(r, rc);
 		goto out;
 	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -266,12 +260,7 @@ static int get_departments(struct request *r)
 		goto out;
 	}
 	out = json_pack("{s:O}", "departments", list);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(list);
 	json_decref(out);
@@ -388,8 +377,7 @@ static int get_change(struct request *r)
 		status = req_fail(r, rc);
 		goto out;
 	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
@@ -429,12 +417,7 @@ static int get_changes(struct request *r)
 		goto out;
 	}
 	out = json_pack("{s:O}", "changes", list);
-	if (!out) {
-		status = req_fail(r, DF_ENOMEM);
-		goto out;
-	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	free(ids);
 	json_decref(list);
@@ -476,8 +459,7 @@ static int post_change(struct request *r)
 		status = req_fail(r, rc);
 		goto out;
 	}
-	status = req_reply(r, 201, out);
-	out = NULL;
+	status = req_reply_take(r, 201, &out);
 out:
 	json_decref(out);
 	return status;

@@ -265,8 +265,7 @@ int vacancy_get(struct request *r)
 		status = req_fail(r, rc);
 		goto out;
 	}
-	status = req_reply(r, 200, out);
-	out = NULL;
+	status = req_reply_take(r, 200, &out);
 out:
 	json_decref(out);
 	return status;
