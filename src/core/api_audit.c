@@ -204,33 +204,46 @@ out:
 	return status;
 }
 
+/* proof_sizes - the two sizes of a proof request: `lo` (required) and `hi`
+ * (default: the latest checkpoint's size), with hi bounded by the tree.
+ * Records the problem on r and returns an error when they are not. */
+static int proof_sizes(struct request *r, struct db **db, const char *lo_name, const char *hi_name,
+		       uint64_t *lo, uint64_t *hi)
+{
+	uint64_t tree = 0;
+	int has_lo = 0, has_hi = 0;
+	int rc;
+
+	rc = query_u64(r, lo_name, 1, lo, &has_lo);
+	if (rc == DF_OK)
+		rc = query_u64(r, hi_name, 0, hi, &has_hi);
+	if (rc == DF_OK)
+		rc = req_db(r, db);
+	if (rc == DF_OK && !has_hi)
+		rc = latest_size(r, *db, hi_name, hi);
+	if (rc == DF_OK)
+		rc = audit_size(*db, &tree);
+	if (rc == DF_OK && *hi > tree) {
+		req_problem_field(r, 422, hi_name, "%s must be at most the tree size %" PRIu64, hi_name, tree);
+		rc = DF_EINVAL;
+	}
+	return rc;
+}
+
 /* GET /api/v1/audit/proof/inclusion?index=I&size=N (size: latest checkpoint). */
 static int get_inclusion(struct request *r)
 {
 	int status = 500;
 	struct db *db = NULL;
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH], root[MERKLE_HASH], leaf[MERKLE_HASH];
-	uint64_t m = 0, n = 0, tree = 0;
+	uint64_t m = 0, n = 0;
 	size_t len = 0;
-	int has_size = 0, has_index = 0;
 	json_t *out = NULL;
 	int rc;
 
-	rc = query_u64(r, "index", 1, &m, &has_index);
-	if (rc == DF_OK)
-		rc = query_u64(r, "size", 0, &n, &has_size);
-	if (rc == DF_OK)
-		rc = req_db(r, &db);
-	if (rc == DF_OK && !has_size)
-		rc = latest_size(r, db, "size", &n);
-	if (rc == DF_OK)
-		rc = audit_size(db, &tree);
+	rc = proof_sizes(r, &db, "index", "size", &m, &n);
 	if (rc != DF_OK) {
 		status = req_fail(r, rc);
-		goto out;
-	}
-	if (n > tree) {
-		status = req_problem_field(r, 422, "size", "size must be at most the tree size %" PRIu64, tree);
 		goto out;
 	}
 	if (m >= n) {
@@ -261,27 +274,14 @@ static int get_consistency(struct request *r)
 	int status = 500;
 	struct db *db = NULL;
 	uint8_t proof[MERKLE_MAX_PROOF][MERKLE_HASH], r1[MERKLE_HASH], r2[MERKLE_HASH];
-	uint64_t m = 0, n = 0, tree = 0;
+	uint64_t m = 0, n = 0;
 	size_t len = 0;
-	int has_first = 0, has_second = 0;
 	json_t *out = NULL;
 	int rc;
 
-	rc = query_u64(r, "first", 1, &m, &has_first);
-	if (rc == DF_OK)
-		rc = query_u64(r, "second", 0, &n, &has_second);
-	if (rc == DF_OK)
-		rc = req_db(r, &db);
-	if (rc == DF_OK && !has_second)
-		rc = latest_size(r, db, "second", &n);
-	if (rc == DF_OK)
-		rc = audit_size(db, &tree);
+	rc = proof_sizes(r, &db, "first", "second", &m, &n);
 	if (rc != DF_OK) {
 		status = req_fail(r, rc);
-		goto out;
-	}
-	if (n > tree) {
-		status = req_problem_field(r, 422, "second", "second must be at most the tree size %" PRIu64, tree);
 		goto out;
 	}
 	if (m < 1 || m > n) {
