@@ -166,7 +166,9 @@ static void match(struct http_server *s, struct request *r)
 		if (!ok)
 			continue;
 		path_hit = 1;
-		if (strcmp(t->route->method, r->method) != 0)
+		/* HEAD is GET without the body (libmicrohttpd drops it) */
+		if (strcmp(t->route->method, r->method) != 0 &&
+		    !(strcmp(r->method, "HEAD") == 0 && strcmp(t->route->method, "GET") == 0))
 			continue;
 		r->route = t->route;
 		r->route_index = (int)i;

@@ -48,6 +48,13 @@ test('HTTP layer', async (t) => {
     assertProblem(await anon.get('/api/v1/no/such/thing'), 404, /no route/);
   });
 
+  await t.test('HEAD answers like GET, without a body', async () => {
+    const res = await anon.request('HEAD', '/healthz');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, '');
+    assert.match(res.headers.get('content-type'), /^application\/json/);
+  });
+
   await t.test('wrong method is 405 problem+json', async () => {
     assertProblem(await anon.request('PUT', '/healthz'), 405, /not allowed/);
   });
