@@ -6,6 +6,7 @@
  * unit, a version row, a polygon) that restructure.c and load.c build on.
  * See tree.h for the model.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../core/audit.h"
@@ -435,7 +436,8 @@ static int reachable(const struct tnodes *t, size_t i)
 	return 0;
 }
 
-int org_tree_json(struct db *db, cal_day day, json_t **tree, json_t **counts)
+/* tree_build - the tree as of day, read from the store (org_tree_json). */
+static int tree_build(struct db *db, cal_day day, json_t **tree, json_t **counts)
 {
 	struct tnodes t = { 0 };
 	json_t *root = NULL, *cnt = NULL;
@@ -841,4 +843,111 @@ int org_geometry_set(struct db *db, int64_t unit, const char *day, const char *g
 	rc = audit_append_json(db, "org.geometry.set", "org_unit", unit, actor, rec);
 	json_decref(rec);
 	return rc;
+}
+
+/*
+ * The tree of a day changes only when a unit version is written or a change
+ * set applied, and every report asks for it, so the last few trees are kept
+ * in memory.  An entry is valid while the store's generation (the highest
+ * unit version id and the number of change sets, read in one cheap query)
+ * is the one it was built at: a write by this or any other instance on the
+ * same database invalidates it.  Callers get deep copies they may modify.
+ */
+#define TREE_CACHE 8
+
+struct tree_entry {
+	cal_day day;
+	int64_t gen_version, gen_changes; /* the generation it was built at */
+	unsigned long used;               /* for least-recently-used replacement */
+	json_t *tree, *counts;            /* NULL: an empty slot */
+};
+
+static struct tree_entry tree_cache[TREE_CACHE];
+static unsigned long tree_clock;
+static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int tree_generation(struct db *db, int64_t *version, int64_t *changes)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT (SELECT COALESCE(MAX(id), 0) FROM org_unit_versions),"
+				" (SELECT COUNT(*) FROM org_changes)", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*version = stmt_i64(st, 0);
+		*changes = stmt_i64(st, 1);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_EINTERNAL;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* tree_cached - deep copies of a valid entry; 1 if found. Lock held. */
+static int tree_cached(cal_day day, int64_t gv, int64_t gc, json_t **tree, json_t **counts)
+{
+	for (int i = 0; i < TREE_CACHE; i++) {
+		struct tree_entry *e = &tree_cache[i];
+
+		if (!e->tree || e->day != day || e->gen_version != gv || e->gen_changes != gc)
+			continue;
+		*tree = json_deep_copy(e->tree);
+		*counts = json_deep_copy(e->counts);
+		e->used = ++tree_clock;
+		return *tree && *counts;
+	}
+	return 0;
+}
+
+/* tree_keep - store copies of a freshly built tree. Lock held. */
+static void tree_keep(cal_day day, int64_t gv, int64_t gc, json_t *tree, json_t *counts)
+{
+	struct tree_entry *victim = &tree_cache[0];
+
+	for (int i = 1; i < TREE_CACHE; i++)
+		if (!tree_cache[i].tree || tree_cache[i].used < victim->used)
+			victim = &tree_cache[i];
+	json_decref(victim->tree);
+	json_decref(victim->counts);
+	victim->day = day;
+	victim->gen_version = gv;
+	victim->gen_changes = gc;
+	victim->used = ++tree_clock;
+	victim->tree = json_deep_copy(tree);
+	victim->counts = json_deep_copy(counts);
+	if (!victim->tree || !victim->counts) {
+		json_decref(victim->tree);
+		json_decref(victim->counts);
+		victim->tree = victim->counts = NULL;
+	}
+}
+
+int org_tree_json(struct db *db, cal_day day, json_t **tree, json_t **counts)
+{
+	int64_t gv = 0, gc = 0;
+	int rc, hit;
+
+	*tree = NULL;
+	*counts = NULL;
+	rc = tree_generation(db, &gv, &gc);
+	if (rc != DF_OK)
+		return rc;
+	pthread_mutex_lock(&tree_lock);
+	hit = tree_cached(day, gv, gc, tree, counts);
+	pthread_mutex_unlock(&tree_lock);
+	if (hit)
+		return DF_OK;
+	json_decref(*tree);
+	json_decref(*counts);
+	*tree = *counts = NULL;
+	rc = tree_build(db, day, tree, counts);
+	if (rc != DF_OK)
+		return rc;
+	pthread_mutex_lock(&tree_lock);
+	tree_keep(day, gv, gc, *tree, *counts);
+	pthread_mutex_unlock(&tree_lock);
+	return DF_OK;
 }

@@ -194,4 +194,34 @@ test('org tree', async (t) => {
     assert.equal(tree.body.counts.division, 11);
     assert.ok(child(tree.body.tree, 'Zhob'));
   });
+
+  await t.test('the tree of a day reflects a change set applied after it was first asked for', async () => {
+    // the server keeps recent trees in memory; a rename (a new version) and
+    // an abolition (a version closed, nothing new) must both show at once
+    const admin = await srv.login('admin');
+    const names = (tree) => {
+      const out = [];
+      const walk = (n) => { out.push(n.name); (n.children || []).forEach(walk); };
+      walk(tree.body.tree);
+      return out;
+    };
+    const before = await cs.get('/api/v1/org/tree?as_of=2027-01-15');
+    assert.ok(names(before).includes('Test Facilitation Centre'));
+    const rename = await admin.post('/api/v1/org/changes', {
+      effective: '2027-01-10', title: 'API test: rename', reference: 'TEST/ORG/CACHE/1',
+      items: [{ action: 'rename', kind: 'office', unit: 'Citizen Facilitation Centre', from: 'Test Facilitation Centre' }],
+    });
+    assert.equal(rename.status, 201, rename.text);
+    const renamed = names(await cs.get('/api/v1/org/tree?as_of=2027-01-15'));
+    assert.ok(renamed.includes('Citizen Facilitation Centre'));
+    assert.ok(!renamed.includes('Test Facilitation Centre'));
+    const abolish = await admin.post('/api/v1/org/changes', {
+      effective: '2027-01-12', title: 'API test: abolish', reference: 'TEST/ORG/CACHE/2',
+      items: [{ action: 'abolish', kind: 'office', unit: 'Citizen Facilitation Centre' }],
+    });
+    assert.equal(abolish.status, 201, abolish.text);
+    assert.ok(!names(await cs.get('/api/v1/org/tree?as_of=2027-01-15')).includes('Citizen Facilitation Centre'));
+    // and the days before keep their tree
+    assert.ok(names(await cs.get('/api/v1/org/tree?as_of=2027-01-11')).includes('Citizen Facilitation Centre'));
+  });
 });
