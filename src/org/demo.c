@@ -207,6 +207,11 @@ static const struct login {
 	  "District Education Officer", "EDU" },
 	{ "clerk.quetta", "Junior Clerk, DC Office Quetta (East)", AT_DISTRICT, "Quetta", "Junior Clerk, DC Office",
 	  "REVENUE" },
+	{ "du", "Head, CM's Delivery Unit", AT_PROVINCE, NULL, "Head, Chief Minister's Delivery Unit", "PND" },
+	{ "me.quetta", "M&E: Deputy Director Development Quetta", AT_DIVISION_OF, "Quetta", "Deputy Director Development",
+	  "PND" },
+	{ "ht.quetta", "Head Teacher, GBHS Quetta City No. 1", AT_TEHSIL, "Quetta City",
+	  "Head Teacher, GBHS Quetta City No. 1", "EDU" },
 };
 
 /* ------------------------------------------------------------- state */

@@ -31,12 +31,15 @@ const DEMO = {
     'sec.edu': { role: 'secretary', department: 'EDU' },
     'sec.health': { role: 'secretary', department: 'HEALTH' },
     'comm.quetta': { role: 'commissioner', division: 'Quetta' },
-    'comm.makran': { role: 'commissioner', division: 'Makran' },
-    'dc.quetta': { role: 'deputy_commissioner', district: 'Quetta' },
+    'comm.makran': { role: 'commissioner', division: 'Mekran (Makuran from 2026-07-08)' },
+    'dc.quetta': { role: 'deputy_commissioner', district: 'Quetta (Quetta East from 2026-07-08)' },
     'dc.kech': { role: 'deputy_commissioner', district: 'Kech' },
     'ac.quetta': { role: 'assistant_commissioner', district: 'Quetta' },
     'fo.quetta.edu': { role: 'field_officer', district: 'Quetta', department: 'EDU' },
     'clerk.quetta': { role: 'clerk', district: 'Quetta' },
+    du: { role: 'delivery_unit' },
+    'me.quetta': { role: 'me_officer', division: 'Quetta', department: 'PND' },
+    'ht.quetta': { role: 'head_teacher', tehsil: 'Quetta City', department: 'EDU' },
   },
 };
 
