@@ -468,6 +468,47 @@ out:
 
 /* ------------------------------------------------------------- postings */
 
+/* person_reached - may the caller post this person?  A person who holds
+ * posts today must be reached, with postings.write, at one of them: else a
+ * grant could post anyone in the province to a post of its own and so
+ * learn who exists and read their CNIC.  A person holding no post today
+ * may be posted by any grant that may write the post.  DF_OK or
+ * DF_ENOTFOUND (not reached, or reached without the action). */
+static int person_reached(struct request *r, struct db *db, int64_t person)
+{
+	static const char sql[] =
+		"SELECT p.unit_id, p.department_id FROM postings pg JOIN posts p ON p.id = pg.post_id"
+		" WHERE pg.person_id = ?1 AND pg.valid_from <= ?2 AND (pg.valid_to IS NULL OR pg.valid_to > ?2)";
+	struct stmt *st = NULL;
+	char ds[11];
+	int rc = db_prepare(db, sql, &st), held = 0, ok = 0;
+
+	if (rc != DF_OK)
+		return rc;
+	cal_format(people_today(), ds);
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_text(st, 2, ds, -1);
+	for (;;) {
+		int d;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		held = 1;
+		d = authz_decide(r, "postings.write", stmt_i64(st, 0), stmt_isnull(st, 1) ? 0 : stmt_i64(st, 1));
+		if (d == DF_OK)
+			ok = 1;
+		else if (d != DF_EDENIED && d != DF_ENOTFOUND) {
+			rc = d;
+			break;
+		}
+	}
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	return !held || ok ? DF_OK : DF_ENOTFOUND;
+}
+
 /* POST /api/v1/postings {person_id, post_id, valid_from, valid_to?, order_ref} */
 static int post_postings(struct request *r)
 {
@@ -501,7 +542,9 @@ static int post_postings(struct request *r)
 		rc = authz_assign(r, "postings.write", p.role, p.unit, p.department);
 	if (rc == DF_OK) {
 		rc = person_get(db, person, &pe);
-		if (rc == DF_ENOTFOUND) {
+		if (rc == DF_OK)
+			rc = person_reached(r, db, person);
+		if (rc == DF_ENOTFOUND) { /* as for a person who does not exist */
 			req_problem_field(r, 422, "person_id", "there is no such person");
 			rc = DF_EINVAL;
 		}
