@@ -71,7 +71,7 @@ static int try_lease(struct db *db, const struct job_def *job, int64_t every, co
 	if (rc != DF_OK)
 		return rc;
 	rc = db_prepare(db, "INSERT INTO job_leases (name, owner, lease_until, last_run_at, runs, failures)"
-			    " SELECT ?1, NULL, 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM job_leases WHERE name = ?1)", &st);
+			    " SELECT CAST(?1 AS TEXT), NULL, 0, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM job_leases WHERE name = ?1)", &st);
 	if (rc != DF_OK)
 		goto out;
 	stmt_bind_text(st, 1, job->name, -1);

@@ -29,13 +29,61 @@ static int current_version(struct db *db, const char *module, int64_t *v)
 	return rc;
 }
 
-static int apply_one(struct db *db, const struct module *m, const struct migration *mg)
+/* walk - count the pending steps and find the first one (*first_m, *first;
+ * NULL when the schema is current); refuses a database newer than us. */
+static int walk(struct db *db, const struct module *const *modules, int *n, const struct module **first_m,
+		const struct migration **first)
 {
-	struct stmt *st = NULL;
-	int rc = db_begin(db);
+	*n = 0;
+	*first_m = NULL;
+	*first = NULL;
+	for (const struct module *const *m = modules; *m; m++) {
+		int64_t have = 0;
+		int rc = current_version(db, (*m)->name, &have);
 
+		if (rc != DF_OK)
+			return rc;
+		if (have > (int64_t)(*m)->nmigrations) {
+			log_error("msg=\"database is newer than this daftar\" module=%s have=%lld know=%zu",
+				  (*m)->name, (long long)have, (*m)->nmigrations);
+			return DF_ECONFLICT;
+		}
+		for (size_t i = (size_t)have; i < (*m)->nmigrations; i++) {
+			if ((*m)->migrations[i].version != (int)i + 1) {
+				log_error("msg=\"migrations out of order\" module=%s", (*m)->name);
+				return DF_EINTERNAL;
+			}
+			if (!*first) {
+				*first_m = *m;
+				*first = &(*m)->migrations[i];
+			}
+			(*n)++;
+		}
+	}
+	return DF_OK;
+}
+
+/* apply_next - in one write transaction: look again at what is pending (an
+ * instance starting beside us may have migrated meanwhile; the transaction's
+ * lock makes the look and the step one), run the first step and record it.
+ * *done is set when nothing was pending. */
+static int apply_next(struct db *db, const struct module *const *modules, int *done)
+{
+	const struct module *m = NULL;
+	const struct migration *mg = NULL;
+	struct stmt *st = NULL;
+	int n = 0, rc = db_begin(db);
+
+	*done = 0;
 	if (rc != DF_OK)
 		return rc;
+	rc = db_exec(db, bootstrap);
+	if (rc == DF_OK)
+		rc = walk(db, modules, &n, &m, &mg);
+	if (rc != DF_OK || !mg) {
+		*done = rc == DF_OK;
+		goto out;
+	}
 	rc = db_exec(db, mg->sql);
 	if (rc != DF_OK) {
 		log_error("msg=\"migration failed\" module=%s version=%d err=\"%s\"", m->name, mg->version, db_errmsg(db));
@@ -49,57 +97,32 @@ static int apply_one(struct db *db, const struct module *m, const struct migrati
 	stmt_bind_i64(st, 3, clock_now_ms());
 	rc = stmt_step(st);
 	stmt_done(st);
-	if (rc != DF_OK)
-		goto out;
-	rc = db_commit(db);
+	if (rc == DF_OK)
+		rc = db_commit(db);
 out:
 	db_rollback(db);
 	return rc;
 }
 
-/* walk - count (and, when apply is set, run) the pending steps. */
-static int walk(struct db *db, const struct module *const *modules, int apply, int *n)
-{
-	int rc = db_exec(db, bootstrap);
-
-	*n = 0;
-	if (rc != DF_OK)
-		return rc;
-	for (const struct module *const *m = modules; *m; m++) {
-		int64_t have = 0;
-
-		rc = current_version(db, (*m)->name, &have);
-		if (rc != DF_OK)
-			return rc;
-		if (have > (int64_t)(*m)->nmigrations) {
-			log_error("msg=\"database is newer than this daftar\" module=%s have=%lld know=%zu",
-				  (*m)->name, (long long)have, (*m)->nmigrations);
-			return DF_ECONFLICT;
-		}
-		for (size_t i = (size_t)have; i < (*m)->nmigrations; i++) {
-			const struct migration *mg = &(*m)->migrations[i];
-
-			if (mg->version != (int)i + 1) {
-				log_error("msg=\"migrations out of order\" module=%s", (*m)->name);
-				return DF_EINTERNAL;
-			}
-			if (apply) {
-				rc = apply_one(db, *m, mg);
-				if (rc != DF_OK)
-					return rc;
-			}
-			(*n)++;
-		}
-	}
-	return DF_OK;
-}
-
 int migrate_run(struct db *db, const struct module *const *modules, int *applied)
 {
-	return walk(db, modules, 1, applied);
+	int done = 0, rc = DF_OK;
+
+	*applied = 0;
+	while (rc == DF_OK && !done) {
+		rc = apply_next(db, modules, &done);
+		if (rc == DF_OK && !done)
+			(*applied)++;
+	}
+	return rc;
 }
 
 int migrate_pending(struct db *db, const struct module *const *modules, int *pending)
 {
-	return walk(db, modules, 0, pending);
+	const struct module *m;
+	const struct migration *mg;
+	int rc = db_exec(db, bootstrap);
+
+	*pending = 0;
+	return rc != DF_OK ? rc : walk(db, modules, pending, &m, &mg);
 }

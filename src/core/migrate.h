@@ -5,7 +5,9 @@
  * migrate_run() applies, for each module in list order, every migration whose
  * version is above the module's highest recorded one, each in its own
  * transaction together with its record, so a failed step leaves the database
- * at the previous version.  Versions must rise by one; a database that has a
+ * at the previous version.  Each transaction looks again at what is pending
+ * under the store's writer lock, so instances started together on one
+ * PostgreSQL database migrate it once.  Versions must rise by one; a database that has a
  * version this binary does not know (a newer daftar ran on it) is refused.
  */
 #ifndef DF_MIGRATE_H

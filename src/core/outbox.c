@@ -64,8 +64,11 @@ int outbox_enqueue(struct db *db, const char *channel, const char *target, json_
 		snprintf(key, sizeof key, "daftar-%lld", (long long)oid);
 		idem_key = key;
 	}
+	/* a repeated key inserts nothing and, unlike a failed INSERT, leaves the
+	 * caller's transaction usable (see db_commit) */
 	rc = db_prepare(db, "INSERT INTO outbox (id, channel, target, payload, idem_key, status, attempts, next_at, created_at)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6)", &st);
+			    " VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6)"
+			    " ON CONFLICT (idem_key) DO NOTHING RETURNING id", &st);
 	if (rc != DF_OK)
 		goto out;
 	stmt_bind_i64(st, 1, oid);
@@ -75,6 +78,10 @@ int outbox_enqueue(struct db *db, const char *channel, const char *target, json_
 	stmt_bind_text(st, 5, idem_key, -1);
 	stmt_bind_i64(st, 6, clock_now_ms());
 	rc = stmt_step(st);
+	if (rc == STMT_ROW)
+		rc = stmt_step(st);
+	else if (rc == DF_OK)
+		rc = DF_ECONFLICT; /* no row came back: the key was there */
 	stmt_done(st);
 	if (rc == DF_OK && id)
 		*id = oid;

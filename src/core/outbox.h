@@ -29,7 +29,9 @@ struct request;
 /* outbox_enqueue - add a message inside the caller's open transaction.
  * channel: "webhook"; target: the URL (http/https, <= 1000 bytes); payload:
  * a JSON value (<= OUTBOX_PAYLOAD_MAX serialised); idem_key: unique per
- * message (NULL makes one from the id); a repeated idem_key is DF_ECONFLICT. */
+ * message (NULL makes one from the id).  A repeated idem_key adds nothing
+ * and is DF_ECONFLICT; the transaction stays usable, so a caller may treat
+ * it as already done. */
 int outbox_enqueue(struct db *db, const char *channel, const char *target, json_t *payload,
 		   const char *idem_key, int64_t *id) DF_WUR;
 /* outbox_deliver_job - the job: send up to 50 due messages. */

@@ -18,6 +18,7 @@ const char *df_strerror(int rc)
 	case DF_EAUTH: return "not authenticated";
 	case DF_EBUSY: return "busy";
 	case DF_EINTERNAL: return "internal error";
+	case DF_EUNAVAIL: return "database unreachable";
 	default: return "unknown error";
 	}
 }

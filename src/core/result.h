@@ -26,6 +26,7 @@ enum df_result {
 	DF_EAUTH = -9,      /* not authenticated / bad credentials */
 	DF_EBUSY = -10,     /* try again later (lock, throttle) */
 	DF_EINTERNAL = -11, /* a bug: an invariant did not hold */
+	DF_EUNAVAIL = -12,  /* the database cannot be reached (connection lost) */
 };
 
 /* df_strerror - a short English name for a result code, never NULL. */

@@ -1,10 +1,20 @@
 /*
  * store.c - the connection pool, per-connection statement cache, timing and
  * transactions over a backend's store_ops (see store.h, store_impl.h).
+ *
+ * For a client/server backend it also hides short outages: a connection
+ * found broken is reconnected when it is next taken from the pool, a write
+ * transaction whose BEGIN meets a dead connection is begun again on a fresh
+ * one, and a read-only statement outside a transaction is retried a few
+ * times with backoff.  Nothing else is retried: a transaction cut off half
+ * way is rolled back by the server and its request answers 503.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdatomic.h>
 #include <time.h>
 #include "log.h"
@@ -12,6 +22,7 @@
 
 #define CACHE_SLOTS 192
 #define ERRLEN 256
+#define RETRIES 3 /* reads retried after 50, 200 and 800 ms */
 
 struct stmt {
 	struct db *db;
@@ -20,6 +31,7 @@ struct stmt {
 	char *sql;           /* owned copy for the slow path */
 	int err;             /* sticky bind error */
 	int cached;          /* 0: finalize at stmt_done */
+	int readonly;        /* a SELECT: safe to run again after a lost connection */
 };
 
 struct db {
@@ -27,6 +39,7 @@ struct db {
 	void *conn;
 	int in_use;
 	int in_tx;
+	int tx_err; /* the first error inside the transaction: it dooms it */
 	struct stmt *cache[CACHE_SLOTS];
 	int ncache;
 	char err[ERRLEN];
@@ -50,8 +63,20 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void nap_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 static const struct store_ops *pick_backend(const char *url, const char **target)
 {
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		*target = url;
+		return &store_pg_ops;
+	}
 	if (strncmp(url, "sqlite:", 7) == 0) {
 		*target = url + 7;
 		return &store_sqlite_ops;
@@ -60,6 +85,19 @@ static const struct store_ops *pick_backend(const char *url, const char **target
 		return NULL;
 	*target = url;
 	return &store_sqlite_ops;
+}
+
+void store_redact(const char *url, char *out, size_t outlen)
+{
+	const char *scheme = strstr(url, "://"), *at, *colon;
+
+	snprintf(out, outlen, "%s", url);
+	if (!scheme)
+		return;
+	at = strchr(scheme + 3, '@');
+	colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	if (colon)
+		snprintf(out, outlen, "%.*s:***%s", (int)(colon - url), url, at);
 }
 
 int store_open(struct store **out, const char *url, int pool)
@@ -80,7 +118,10 @@ int store_open(struct store **out, const char *url, int pool)
 	pthread_cond_init(&s->freed, NULL);
 	s->ops = pick_backend(url, &target);
 	if (!s->ops) {
-		log_error("msg=\"unsupported store URL\" url=\"%s\"", url);
+		char shown[512];
+
+		store_redact(url, shown, sizeof shown);
+		log_error("msg=\"unsupported store URL\" url=\"%s\"", shown);
 		rc = DF_EINVAL;
 		goto out;
 	}
@@ -91,8 +132,12 @@ int store_open(struct store **out, const char *url, int pool)
 	}
 	for (int i = 0; i < pool; i++) {
 		s->dbs[i].store = s;
-		if (s->ops->open(target, &s->dbs[i].conn, err, sizeof err) != DF_OK) {
-			log_error("msg=\"cannot open store\" target=\"%s\" err=\"%s\"", target, err);
+		rc = s->ops->open(target, &s->dbs[i].conn, err, sizeof err);
+		if (rc != DF_OK) {
+			char shown[512];
+
+			store_redact(target, shown, sizeof shown);
+			log_error("msg=\"cannot open store\" target=\"%s\" err=\"%s\"", shown, err);
 			goto out;
 		}
 		s->n++;
@@ -138,6 +183,23 @@ const char *store_backend(const struct store *s)
 	return s->ops->name;
 }
 
+/* revive - reconnect a connection known to be broken (outside any
+ * transaction).  If the server is still away the connection stays broken
+ * and its first statement answers DF_EUNAVAIL. */
+static int revive(struct db *db)
+{
+	const struct store_ops *ops = db->store->ops;
+
+	if (!ops->broken || !ops->broken(db->conn))
+		return DF_OK;
+	if (ops->reconnect(db->conn, db->err, sizeof db->err) != DF_OK) {
+		log_warn("msg=\"store unreachable\" err=\"%s\"", db->err);
+		return DF_EUNAVAIL;
+	}
+	log_info("msg=\"store reconnected\"");
+	return DF_OK;
+}
+
 int store_acquire(struct store *s, struct db **out)
 {
 	struct timespec until;
@@ -161,6 +223,8 @@ int store_acquire(struct store *s, struct db **out)
 	}
 out:
 	pthread_mutex_unlock(&s->lock);
+	if (rc == DF_OK)
+		revive(*out);
 	return rc;
 }
 
@@ -238,10 +302,14 @@ int db_begin(struct db *db)
 		return DF_EINTERNAL;
 	writer_enter(db);
 	rc = db_exec(db, db->store->ops->begin_sql);
-	if (rc == DF_OK)
+	if (rc == DF_EUNAVAIL && revive(db) == DF_OK) /* nothing was done yet: begin on the new connection */
+		rc = db_exec(db, db->store->ops->begin_sql);
+	if (rc == DF_OK) {
 		db->in_tx = 1;
-	else
+		db->tx_err = DF_OK;
+	} else {
 		writer_leave(db);
+	}
 	return rc;
 }
 
@@ -251,6 +319,12 @@ int db_commit(struct db *db)
 
 	if (!db->in_tx)
 		return DF_EINTERNAL;
+	if (db->tx_err != DF_OK) { /* PostgreSQL would roll back anyway: both engines do */
+		rc = db->tx_err;
+		log_error("msg=\"commit refused: a statement of the transaction failed\" err=%s", df_strerror(rc));
+		db_rollback(db);
+		return rc;
+	}
 	rc = db_exec(db, "COMMIT");
 	if (rc != DF_OK) {
 		db_rollback(db);
@@ -310,11 +384,14 @@ int db_prepare(struct db *db, const char *sql, struct stmt **out)
 	st->db = db;
 	st->sql_key = sql;
 	st->sql = strdup(sql);
+	st->readonly = strncasecmp(sql + strspn(sql, " \t\n"), "SELECT", 6) == 0;
 	if (!st->sql) {
 		free(st);
 		return DF_ENOMEM;
 	}
 	rc = db->store->ops->prepare(db->conn, sql, &st->native, db->err, sizeof db->err);
+	if (rc == DF_EUNAVAIL && !db->in_tx && revive(db) == DF_OK) /* preparing runs nothing */
+		rc = db->store->ops->prepare(db->conn, sql, &st->native, db->err, sizeof db->err);
 	if (rc != DF_OK) {
 		log_error("msg=\"prepare failed\" err=\"%s\"", db->err);
 		free(st->sql);
@@ -370,7 +447,15 @@ int stmt_step(struct stmt *st)
 		return st->err;
 	t0 = now_ns();
 	rc = db->store->ops->step(db->conn, st->native, db->err, sizeof db->err);
+	/* a read outside a transaction may run again on a new connection */
+	for (int i = 0; rc == DF_EUNAVAIL && st->readonly && !db->in_tx && i < RETRIES; i++) {
+		nap_ms(50 << (2 * i));
+		if (revive(db) == DF_OK)
+			rc = db->store->ops->step(db->conn, st->native, db->err, sizeof db->err);
+	}
 	atomic_fetch_add(&db->store->busy_ns, now_ns() - t0);
+	if (rc < 0 && db->in_tx && db->tx_err == DF_OK)
+		db->tx_err = rc;
 	if (rc < 0 && rc != DF_ECONFLICT)
 		log_error("msg=\"step failed\" rc=%d err=\"%s\" sql=\"%.120s\"", rc, db->err, st->sql);
 	return rc;

@@ -3,8 +3,8 @@
  * appears above it.
  *
  * A `struct store` is a pool of connections to one database, opened from a
- * URL (a file path or `sqlite:PATH` today; `postgresql://...` is the next
- * backend).  A request takes one connection (`struct db`) for its whole life
+ * URL: a file path or `sqlite:PATH` (SQLite), or `postgresql://...` /
+ * `postgres://...` (PostgreSQL through libpq, see store_pg.c).  A request takes one connection (`struct db`) for its whole life
  * with store_acquire() and gives it back with store_release().
  *
  * SQL is written once in the subset both engines share: numbered parameters
@@ -34,6 +34,9 @@ struct stmt;
  * created if missing. DF_EINVAL for an unknown URL scheme, DF_ESTORE if the
  * database cannot be opened (detail logged). */
 int store_open(struct store **out, const char *url, int pool) DF_WUR;
+/* store_redact - url with any password replaced by "***", for messages and
+ * logs; out always ends in NUL (truncated if need be). */
+void store_redact(const char *url, char *out, size_t outlen);
 /* store_close - close every connection; all must have been released. */
 void store_close(struct store *s);
 /* store_backend - "sqlite" or "postgresql". */
@@ -44,7 +47,8 @@ int store_acquire(struct store *s, struct db **out) DF_WUR;
 void store_release(struct db *db);
 /* store_busy_ns - total nanoseconds spent in stmt_step/db_exec so far (for /metrics). */
 uint64_t store_busy_ns(const struct store *s);
-/* store_backup - copy the live database to path (SQLite online backup API). */
+/* store_backup - copy the live database to path (SQLite online backup API);
+ * DF_EINVAL on a backend that has its own tools (PostgreSQL: pg_dump). */
 int store_backup(struct store *s, const char *path) DF_WUR;
 
 /* db_errmsg - the last error text of this connection ("" if none). */
@@ -53,7 +57,10 @@ const char *db_errmsg(const struct db *db);
 int db_exec(struct db *db, const char *sql) DF_WUR;
 /* db_begin - start a write transaction (SQLite: BEGIN IMMEDIATE). */
 int db_begin(struct db *db) DF_WUR;
-/* db_commit - commit; on failure the transaction is rolled back. */
+/* db_commit - commit; on failure the transaction is rolled back.  A
+ * transaction in which any statement failed is never committed: db_commit
+ * rolls it back and returns that statement's error, on every engine (this
+ * is PostgreSQL's rule, made SQLite's too so that code behaves the same). */
 int db_commit(struct db *db) DF_WUR;
 /* db_rollback - roll back if a transaction is open; never fails visibly. */
 void db_rollback(struct db *db);
@@ -70,7 +77,10 @@ void stmt_bind_text(struct stmt *st, int idx, const char *s, long len);
 void stmt_bind_null(struct stmt *st, int idx);
 
 /* stmt_step - STMT_ROW when a row is ready, DF_OK when done; DF_ECONFLICT on
- * a unique/foreign-key violation, DF_EBUSY on lock timeout, DF_ESTORE else. */
+ * a unique/foreign-key violation, DF_EBUSY on lock timeout, DF_EUNAVAIL when
+ * the database server cannot be reached (a read outside a transaction has
+ * already been retried), DF_ESTORE else.  A failed statement dooms its
+ * transaction (see db_commit). */
 int stmt_step(struct stmt *st) DF_WUR;
 /* Column readers, 0-based. Text is valid until the next step or done. */
 int64_t stmt_i64(struct stmt *st, int col);

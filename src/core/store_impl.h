@@ -1,6 +1,6 @@
 /*
  * store_impl.h - what a storage backend implements for store.c.  Only
- * store.c and the backends (store_sqlite.c, later store_pg.c) include this.
+ * store.c and the backends (store_sqlite.c, store_pg.c) include this.
  * store.c owns the pool, the statement cache and timing; a backend owns one
  * native connection and its native statements.
  */
@@ -13,6 +13,11 @@ struct store_ops {
 	const char *name;
 	int (*open)(const char *target, void **conn, char *err, size_t errlen);
 	void (*close)(void *conn);
+	/* broken, reconnect - for client/server engines (NULL for SQLite): is the
+	 * connection known to be lost, and open it again (DF_EUNAVAIL if the
+	 * server still cannot be reached). */
+	int (*broken)(void *conn);
+	int (*reconnect)(void *conn, char *err, size_t errlen);
 	int (*exec)(void *conn, const char *sql, char *err, size_t errlen);
 	int (*prepare)(void *conn, const char *sql, void **native, char *err, size_t errlen);
 	void (*finalize)(void *native);
@@ -32,5 +37,6 @@ struct store_ops {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 #endif

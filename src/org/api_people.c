@@ -177,8 +177,8 @@ static int list_posts(struct db *db, const struct list_args *a, const struct aut
 		"SELECT " POST_COLS_P ", pg.id, pg.person_id, pe.name, pg.valid_from, pg.valid_to"
 		" FROM posts p LEFT JOIN postings pg ON pg.post_id = p.id AND " PEOPLE_ASOF("pg", "?1")
 		" LEFT JOIN people pe ON pe.id = pg.person_id"
-		" WHERE " PEOPLE_ASOF("p", "?1") " AND p.id > ?2 AND (?3 = 0 OR p.department_id = ?3)"
-		" AND (?4 = 0 OR pg.id IS NULL) ORDER BY p.id";
+		" WHERE " PEOPLE_ASOF("p", "?1") " AND p.id > ?2 AND (CAST(?3 AS BIGINT) = 0 OR p.department_id = ?3)"
+		" AND (CAST(?4 AS BIGINT) = 0 OR pg.id IS NULL) ORDER BY p.id";
 	struct stmt *st = NULL;
 	char day[11];
 	int64_t n = 0, last = 0;

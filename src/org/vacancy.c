@@ -128,7 +128,7 @@ static int count_posts(struct db *db, const char *day, int64_t department, int b
 		"SELECT p.unit_id, p.department_id, COUNT(*),"
 		" SUM(CASE WHEN EXISTS (SELECT 1 FROM postings pg WHERE pg.post_id = p.id AND "
 		PEOPLE_ASOF("pg", "?1") ") THEN 1 ELSE 0 END)"
-		" FROM posts p WHERE " PEOPLE_ASOF("p", "?1") " AND (?2 = 0 OR p.department_id = ?2)"
+		" FROM posts p WHERE " PEOPLE_ASOF("p", "?1") " AND (CAST(?2 AS BIGINT) = 0 OR p.department_id = ?2)"
 		" GROUP BY p.unit_id, p.department_id";
 	struct stmt *st = NULL;
 	int rc = db_prepare(db, sql, &st);

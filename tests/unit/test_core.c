@@ -232,7 +232,8 @@ static void store_roundtrip_conflicts_and_transactions(void **state)
 	assert_int_equal(count, 1);
 	store_release(db);
 	store_close(s);
-	assert_int_equal(store_open(&s, "postgresql://nowhere/db", 1), DF_EINVAL);
+	assert_int_equal(store_open(&s, "mysql://nowhere/db", 1), DF_EINVAL);
+	assert_int_equal(store_open(&s, "postgresql://nowhere.invalid/db", 1), DF_EUNAVAIL);
 	assert_int_equal(store_open(&s, path, 0), DF_EINVAL);
 }
 
