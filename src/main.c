@@ -40,6 +40,15 @@ struct cmd {
 
 static struct app the_app;
 
+/* db_shown - the store URL fit to print: no password (CLI thread only). */
+static const char *db_shown(const struct app *app)
+{
+	static char shown[sizeof app->cfg.db + 8];
+
+	store_redact(app->cfg.db, shown, sizeof shown);
+	return shown;
+}
+
 /* open_store - open the pool and bring the schema up to date. */
 static int open_store(struct app *app, int migrate)
 {
@@ -48,7 +57,7 @@ static int open_store(struct app *app, int migrate)
 
 	rc = store_open(&app->store, app->cfg.db, app->cfg.db_pool);
 	if (rc != DF_OK) {
-		fprintf(stderr, "daftar: cannot open the store %s: %s\n", app->cfg.db, df_strerror(rc));
+		fprintf(stderr, "daftar: cannot open the store %s: %s\n", db_shown(app), df_strerror(rc));
 		return rc;
 	}
 	if (!migrate)
@@ -75,6 +84,19 @@ static int is_initialised(struct app *app)
 		rc = db_query_i64(db, "SELECT COUNT(*) FROM users", 0, NULL, &n);
 	store_release(db);
 	return rc == DF_OK && n > 0;
+}
+
+/* check_key - refuse to sign checkpoints with a key other than the one the
+ * log was signed with (instances that do not share their key file). */
+static int check_key(struct app *app)
+{
+	struct db *db = NULL;
+	int rc = store_acquire(app->store, &db);
+
+	if (rc == DF_OK)
+		rc = audit_key_check(app, db);
+	store_release(db);
+	return rc;
 }
 
 static int cmd_serve(struct app *app, int argc, char **argv)
@@ -121,6 +143,11 @@ static int cmd_serve(struct app *app, int argc, char **argv)
 	rc = audit_load_key(app, 1);
 	if (rc != DF_OK) {
 		fprintf(stderr, "daftar serve: cannot load the audit key %s\n", app->cfg.key_file);
+		return rc;
+	}
+	rc = check_key(app);
+	if (rc != DF_OK) {
+		fprintf(stderr, "daftar serve: the audit log is signed by another key than %s\n", app->cfg.key_file);
 		return rc;
 	}
 	rc = auth_init(app);
@@ -187,7 +214,7 @@ static int cmd_init(struct app *app, int argc, char **argv)
 	if (rc != DF_OK)
 		return rc;
 	if (is_initialised(app)) {
-		fprintf(stderr, "daftar init: %s is already initialised\n", app->cfg.db);
+		fprintf(stderr, "daftar init: %s is already initialised\n", db_shown(app));
 		return DF_ECONFLICT;
 	}
 	rc = audit_load_key(app, 1);
@@ -215,7 +242,7 @@ static int cmd_init(struct app *app, int argc, char **argv)
 	rc = audit_checkpoint(app, db);
 	if (rc != DF_OK)
 		goto out;
-	printf("daftar: initialised %s\nadministrator: %s\npassword: %s\n", app->cfg.db, admin, pw);
+	printf("daftar: initialised %s\nadministrator: %s\npassword: %s\n", db_shown(app), admin, pw);
 out:
 	sodium_memzero(gen, sizeof gen);
 	store_release(db);
@@ -269,10 +296,15 @@ static int cmd_backup(struct app *app, int argc, char **argv)
 		return DF_ECONFLICT;
 	}
 	rc = open_store(app, 0);
+	if (rc == DF_OK && strcmp(store_backend(app->store), "sqlite") != 0) {
+		fprintf(stderr, "daftar backup: the store is PostgreSQL; back it up with pg_dump (a logical copy)"
+				" or pg_basebackup with WAL archiving (point-in-time recovery): see docs/DEPLOYMENT.md\n");
+		return DF_EINVAL;
+	}
 	if (rc == DF_OK)
 		rc = store_backup(app->store, argv[1]);
 	if (rc == DF_OK)
-		printf("daftar: backed up %s to %s\n", app->cfg.db, argv[1]);
+		printf("daftar: backed up %s to %s\n", db_shown(app), argv[1]);
 	return rc;
 }
 

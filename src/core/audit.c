@@ -508,8 +508,10 @@ int audit_load_key(struct app *app, int create)
 	char kid[17];
 	int rc;
 
-	if (!path[0])
+	if (!path[0]) {
+		log_error("msg=\"audit.key_file is not set; it has no default when the store is a URL\"");
 		return DF_EINVAL;
+	}
 	rc = key_read(app, path);
 	if (rc == DF_ENOTFOUND && create) {
 		rc = key_create(path);
@@ -526,6 +528,25 @@ int audit_load_key(struct app *app, int create)
 }
 
 /* ------------------------------------------------------------ checkpoints */
+
+int audit_key_check(struct app *app, struct db *db)
+{
+	struct audit_cp last;
+	char kid[17];
+	int rc = audit_latest(db, &last);
+
+	if (rc == DF_ENOTFOUND)
+		return DF_OK;
+	if (rc != DF_OK)
+		return rc;
+	audit_key_id(app->sign_pk, kid);
+	if (strcmp(kid, last.key_id) == 0)
+		return DF_OK;
+	log_error("msg=\"the last audit checkpoint was signed by another key: every instance on this database"
+		  " must use the same audit.key_file\" ours=%s theirs=%s size=%" PRIu64,
+		  kid, last.key_id, last.size);
+	return DF_ECONFLICT;
+}
 
 static int insert_cp(struct db *db, const struct audit_cp *cp)
 {

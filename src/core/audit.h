@@ -106,6 +106,11 @@ int audit_append_json(struct db *db, const char *event, const char *object_type,
  * newline.  DF_ENOTFOUND missing (create unset), DF_EIO unreadable or
  * unwritable, DF_EINVAL malformed or not a consistent key pair. */
 int audit_load_key(struct app *app, int create) DF_WUR;
+/* audit_key_check - DF_OK if the latest checkpoint (if any) was signed by
+ * the loaded key; DF_ECONFLICT (logged) if another key signed it, which
+ * means instances on one database do not share audit.key_file.  A store
+ * error is returned as is. */
+int audit_key_check(struct app *app, struct db *db) DF_WUR;
 /* audit_checkpoint - sign and store a checkpoint of the current tree if it
  * grew since the last one (also the checkpoint job).  The first checkpoint
  * is signed whatever the size (0 included); later ones whenever the size

@@ -153,6 +153,7 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 
 void config_finish(struct config *c)
 {
-	if (!c->key_file[0])
+	/* a file store keeps its key beside it; a server store has no "beside" */
+	if (!c->key_file[0] && !strstr(c->db, "://"))
 		snprintf(c->key_file, sizeof c->key_file, "%.500s.key", c->db);
 }

@@ -52,7 +52,8 @@ void config_defaults(struct config *c);
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen) DF_WUR;
 /* config_set - set one `section.key` to value text, as from --set. */
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen) DF_WUR;
-/* config_finish - derive defaults that depend on others (key file from db). */
+/* config_finish - derive defaults that depend on others: the key file is
+ * DB.key for a file store and must be set when the store is a URL. */
 void config_finish(struct config *c);
 
 #endif

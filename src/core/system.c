@@ -47,9 +47,9 @@ static int get_healthz(struct request *r)
 	if (rc == DF_OK)
 		rc = db_query_i64(db, "SELECT 1", 0, NULL, &one);
 	clock_format_ms(clock_now_ms(), now);
-	out = json_pack("{s:s, s:s, s:s, s:b, s:I, s:s, s:I}",
+	out = json_pack("{s:s, s:s, s:s, s:i, s:b, s:I, s:s, s:I}",
 			"status", rc == DF_OK ? "ok" : "store unavailable",
-			"version", DAFTAR_VERSION, "store", store_backend(r->app->store),
+			"version", DAFTAR_VERSION, "store", store_backend(r->app->store), "node_id", r->app->cfg.node_id,
 			"test_clock", clock_is_test(), "now_ms", (json_int_t)clock_now_ms(), "now", now,
 			"uptime_s", (json_int_t)((clock_now_ms() - r->app->started_ms) / 1000));
 	if (!out)

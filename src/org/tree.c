@@ -848,10 +848,13 @@ int org_geometry_set(struct db *db, int64_t unit, const char *day, const char *g
 /*
  * The tree of a day changes only when a unit version is written or a change
  * set applied, and every report asks for it, so the last few trees are kept
- * in memory.  An entry is valid while the store's generation (the highest
- * unit version id and the number of change sets, read in one cheap query)
- * is the one it was built at: a write by this or any other instance on the
- * same database invalidates it.  Callers get deep copies they may modify.
+ * in memory.  An entry is valid while the store's generation (the number
+ * of unit versions and of change sets, read in one cheap query) is the one
+ * it was built at: rows of either are only ever added, versions are changed
+ * in place only by a change set, so a write by this or any other instance
+ * on the same database invalidates it.  (Not the highest version id: ids
+ * from instances whose clocks differ need not grow in commit order.)
+ * Callers get deep copies they may modify.
  */
 #define TREE_CACHE 8
 
@@ -869,7 +872,7 @@ static pthread_mutex_t tree_lock = PTHREAD_MUTEX_INITIALIZER;
 static int tree_generation(struct db *db, int64_t *version, int64_t *changes)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT (SELECT COALESCE(MAX(id), 0) FROM org_unit_versions),"
+	int rc = db_prepare(db, "SELECT (SELECT COUNT(*) FROM org_unit_versions),"
 				" (SELECT COUNT(*) FROM org_changes)", &st);
 
 	if (rc != DF_OK)
