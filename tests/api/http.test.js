@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { startServer } = require('./lib.js');
+const { startServer, backend } = require('./lib.js');
 
 function assertProblem(res, status, detailPattern) {
   assert.equal(res.status, status, res.text);
@@ -39,7 +39,7 @@ test('HTTP layer', async (t) => {
     const res = await anon.get('/healthz');
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'ok');
-    assert.equal(res.body.store, 'sqlite');
+    assert.equal(res.body.store, backend);
     assert.equal(res.body.test_clock, true);
     assert.ok(res.headers.get('x-request-id'));
   });

@@ -3,11 +3,28 @@
 // keeps the session cookie and sends the CSRF token on writes, as the web
 // app does.  Every test file starts its own server(s); nothing is mocked.
 //
-//   const { startServer, DEMO } = require('./lib.js');
+//   const { startServer, DEMO, backend } = require('./lib.js');
 //   const srv = await startServer();           // demo data, test clock on
 //   const cs = await srv.login('cs');          // a Client signed in as a demo user
 //   const res = await cs.get('/api/v1/org/tree');  // { status, headers, body, text }
 //   await srv.stop();
+//
+// Backends: `backend` is 'postgresql' when DAFTAR_TEST_PG holds a server's
+// base URL (postgresql://postgres@127.0.0.1:PORT/, as scripts/run-tests sets
+// it), else 'sqlite'.  On PostgreSQL each server gets its own database, made
+// with CREATE DATABASE ... TEMPLATE $DAFTAR_TEST_PG_TEMPLATE (the demo, whose
+// audit key file is $DAFTAR_TEST_PG_KEY) or empty for opts.fresh, and dropped
+// by stop().  srv.db is the --db value (a file path or a URL; also srv.dbUrl),
+// srv.keyFile the audit key, srv.dbArgs the flags that name both (for
+// spawning daftar by hand), srv.sql(text) runs SQL on it (sqlite3 or psql).
+//
+// Several servers on one database (as in a cluster):
+//   const b = await startServer({ shareWith: a, nodeId: 2 });  // a's database and key
+//   await b.stop(); await a.stop();   // a made the database, so a drops it: stop it last
+// opts.db / opts.keyFile name an existing database instead (neither made nor
+// dropped here); opts.nodeId sets server.node_id, required with shareWith so
+// that no two instances on one database share one; opts.pg = { url, template,
+// key } uses another PostgreSQL server than DAFTAR_TEST_PG (cluster.test.js).
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,6 +36,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = process.env.DAFTAR_BIN || path.join(ROOT, 'build-asan', 'daftar');
 // The demo database every server starts from (made once by scripts/run-tests).
 const TEMPLATE = process.env.DAFTAR_TEMPLATE_DB || path.join(ROOT, 'build-asan', 'template', 'demo.db');
+// The PostgreSQL server under test, if any (see the header).
+const PG = process.env.DAFTAR_TEST_PG ? {
+  url: process.env.DAFTAR_TEST_PG.replace(/\/*$/, '/'),
+  template: process.env.DAFTAR_TEST_PG_TEMPLATE || 'daftar_template',
+  key: process.env.DAFTAR_TEST_PG_KEY,
+} : null;
+const backend = PG ? 'postgresql' : 'sqlite';
 
 // The demo logins (src/org/demo.c prints the same list).
 const DEMO = {
@@ -122,21 +146,75 @@ async function freePort() {
   });
 }
 
+// psql - run SQL on a PostgreSQL database (a URL); returns the rows, '|'-separated.
+function psql(url, sql) {
+  return execFileSync('psql', ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], { stdio: 'pipe' }).toString();
+}
+
+// dbArgs - the flags that name a database and its audit key (the key file is
+// required with a URL; on SQLite it defaults to DB.key).
+function dbArgs(db, keyFile) {
+  const key = keyFile && (db.includes('://') || keyFile !== `${db}.key`);
+  return ['--db', db, ...(key ? ['--set', `audit.key_file=${keyFile}`] : [])];
+}
+
+let dbCount = 0;
+// newDatabase - a database in DIR for one test: the demo copy, or absent/empty
+// if fresh (to be made by `daftar init`).  SQLite: DIR/daftar.db.  PostgreSQL
+// (pg, default DAFTAR_TEST_PG): a new database on that server, key in DIR.
+// Returns { db, keyFile, args, drop() }.
+function newDatabase(dir, { fresh = false, pg = PG } = {}) {
+  if (!pg) {
+    const db = path.join(dir, 'daftar.db');
+    if (!fresh) {
+      fs.copyFileSync(TEMPLATE, db);
+      fs.copyFileSync(TEMPLATE + '.key', db + '.key');
+    }
+    return { db, keyFile: `${db}.key`, args: dbArgs(db), drop() {} };
+  }
+  const name = `daftar_t${process.pid}_${++dbCount}_${crypto.randomBytes(3).toString('hex')}`;
+  const keyFile = path.join(dir, 'audit.key');
+  psql(pg.url + 'postgres', `CREATE DATABASE "${name}" TEMPLATE "${fresh ? 'template0' : pg.template}"`);
+  if (!fresh) {
+    fs.copyFileSync(pg.key, keyFile);
+    fs.chmodSync(keyFile, 0o600);
+  }
+  const db = pg.url + name;
+  return { db, keyFile, args: dbArgs(db, keyFile), drop: () => psql(pg.url + 'postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 // startServer - a daftar process on 127.0.0.1:<free port>.
-// opts.fresh: start from an empty database (runs `daftar init` with admin/admin-pass) instead of the demo copy.
+// opts.fresh: start from an empty database (`daftar init --admin root`, password root-password-1) instead of the demo copy.
 // opts.set: extra settings, e.g. ['auth.session_idle_s=60'].  opts.testClock (default true).
+// opts.shareWith, opts.db, opts.keyFile, opts.nodeId, opts.pg: see the header.
 async function startServer(opts = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'daftar-api-'));
-  const db = path.join(dir, 'daftar.db');
-  const set = ['auth.argon_ops=1', 'auth.argon_mem_kb=8192', 'server.threads=4', ...(opts.set || [])];
-  const common = ['--db', db, ...set.flatMap((s) => ['--set', s])];
-  if (opts.fresh) {
-    execFileSync(BIN, [...common, 'init', '--admin', 'root'], {
-      env: { ...process.env, DAFTAR_ADMIN_PASSWORD: 'root-password-1' }, cwd: ROOT, stdio: 'pipe',
-    });
-  } else {
-    fs.copyFileSync(TEMPLATE, db);
-    fs.copyFileSync(TEMPLATE + '.key', db + '.key');
+  const shared = opts.shareWith ? { db: opts.shareWith.db, keyFile: opts.shareWith.keyFile }
+    : opts.db ? { db: opts.db, keyFile: opts.keyFile } : null;
+  if (opts.shareWith && opts.nodeId === undefined) throw new Error('startServer: give a server sharing a database its own nodeId');
+  let store;
+  try {
+    store = shared ? { ...shared, args: dbArgs(shared.db, shared.keyFile), drop() {} } : newDatabase(dir, { fresh: opts.fresh, pg: opts.pg || PG });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const { db, keyFile } = store;
+  // a server that fails to start leaves no database or directory behind
+  const discard = (e) => {
+    try { store.drop(); } catch { /* the error at hand matters more */ }
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  };
+  const set = ['auth.argon_ops=1', 'auth.argon_mem_kb=8192', 'server.threads=4',
+    ...(opts.nodeId !== undefined ? [`server.node_id=${opts.nodeId}`] : []), ...(opts.set || [])];
+  const common = [...store.args, ...set.flatMap((s) => ['--set', s])];
+  if (opts.fresh && !shared) {
+    try {
+      execFileSync(BIN, [...common, 'init', '--admin', 'root'], {
+        env: { ...process.env, DAFTAR_ADMIN_PASSWORD: 'root-password-1' }, cwd: ROOT, stdio: 'pipe',
+      });
+    } catch (e) { discard(new Error(`daftar init: ${e.message}\n${e.stderr || ''}`)); }
   }
   const args = [...common, 'serve', '--listen', '127.0.0.1:0'];
   if (opts.testClock !== false) args.push('--test-clock');
@@ -152,9 +230,9 @@ async function startServer(opts = {}) {
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stderr}`)); });
-  });
+  }).catch((e) => { child.kill('SIGKILL'); discard(e); });
   const srv = {
-    url, dir, db, child,
+    url, dir, db, dbUrl: db, keyFile, dbArgs: store.args, child,
     logs: () => stderr,
     client: () => new Client(url),
     async login(username, password, otp) {
@@ -180,6 +258,10 @@ async function startServer(opts = {}) {
       if (r.status !== 200) throw new Error(`advance clock: ${r.status} ${r.text}`);
       return r.body;
     },
+    // sql - SQL on this server's database (sqlite3 or psql); returns the rows, '|'-separated.
+    sql(text) {
+      return db.includes('://') ? psql(db, text) : execFileSync('sqlite3', [db, text], { stdio: 'pipe' }).toString();
+    },
     // run - a daftar CLI command on this server's database.
     run(args, env = {}) {
       return execFileSync(BIN, [...common, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' }).toString();
@@ -193,13 +275,14 @@ async function startServer(opts = {}) {
         await done;
         clearTimeout(timer);
       }
-      if (hung) throw new Error(`the server did not stop within 15 s of SIGTERM:\n${stderr.slice(-3000)}`);
       const sanitizer = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/.exec(stderr);
+      store.drop();
       fs.rmSync(dir, { recursive: true, force: true });
+      if (hung) throw new Error(`the server did not stop within 15 s of SIGTERM:\n${stderr.slice(-3000)}`);
       if (sanitizer) throw new Error(`sanitizer report in server log:\n${stderr.slice(Math.max(0, sanitizer.index - 200), sanitizer.index + 4000)}`);
     },
   };
   return srv;
 }
 
-module.exports = { startServer, Client, DEMO, totp, freePort, ROOT, BIN };
+module.exports = { startServer, newDatabase, psql, Client, DEMO, totp, freePort, ROOT, BIN, backend, PG };
