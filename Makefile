@@ -81,7 +81,7 @@ bench: build/daftar
 clean:
 	rm -rf build build-asan
 
--include $(OBJ:.o=.d) $(AOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d) build/obj/main.d build-asan/obj/main.d
 
 # libFuzzer targets (clang): build-fuzz/fuzz_*; scripts/run-tests runs each
 # for a bounded number of inputs.

@@ -34,6 +34,7 @@ static const struct setting settings[] = {
 	STR("server.log_level", log_level),
 	INT("server.node_id", node_id, 0, 1023),
 	INT("server.jobs", jobs, 0, 1),
+	STR("server.trusted_proxies", trusted_proxies),
 	STR("store.db", db),
 	INT("store.pool", db_pool, 1, 64),
 	INT("auth.session_idle_s", session_idle_s, 10, 30 * 86400),

@@ -25,6 +25,7 @@ struct config {
 	char log_level[8];      /* debug, info, warn, error */
 	int node_id;            /* 0..1023, unique per instance (ids) */
 	int jobs;               /* 1: run the scheduler in this process */
+	char trusted_proxies[512]; /* addresses/networks whose X-Forwarded-For is believed */
 	/* [store] */
 	char db[512];           /* path, sqlite:PATH or postgresql://... */
 	int db_pool;            /* connections in the pool */

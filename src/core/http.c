@@ -26,6 +26,7 @@
 #include "id.h"
 #include "log.h"
 #include "module.h"
+#include "netaddr.h"
 #include "store.h"
 
 #define MAX_SEGS 16
@@ -55,6 +56,7 @@ struct metrics {
 struct http_server {
 	struct MHD_Daemon *d;
 	struct app *app;
+	struct netaddr_list proxies; /* server.trusted_proxies */
 	struct rt *table;
 	size_t n;
 };
@@ -199,8 +201,12 @@ static void set_request_id(struct request *r)
 		snprintf(r->id, sizeof r->id, "%016llx", (unsigned long long)id_next());
 }
 
-static void set_peer(struct request *r)
+/* set_peer - the client's address: the socket's peer, or what a trusted
+ * proxy says it forwarded for (netaddr.h). */
+static void set_peer(struct http_server *s, struct request *r)
 {
+	char peer[sizeof r->ip];
+
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
@@ -211,8 +217,10 @@ static void set_peer(struct request *r)
 		return;
 	if (sa->sa_family == AF_INET)
 		len = sizeof(struct sockaddr_in);
-	if (getnameinfo(sa, len, r->ip, sizeof r->ip, NULL, 0, NI_NUMERICHOST) != 0)
-		snprintf(r->ip, sizeof r->ip, "-");
+	if (getnameinfo(sa, len, peer, sizeof peer, NULL, 0, NI_NUMERICHOST) != 0)
+		return;
+	netaddr_client(&s->proxies, peer, s->proxies.n ? req_header_in(r, "X-Forwarded-For") : NULL, r->ip,
+		       sizeof r->ip);
 }
 
 static uint64_t now_ns(void)
@@ -237,7 +245,7 @@ static struct request *request_new(struct http_server *s, struct MHD_Connection 
 	r->status = 500;
 	snprintf(r->method, sizeof r->method, "%s", method);
 	set_request_id(r);
-	set_peer(r);
+	set_peer(s, r);
 	if (strlen(url) > MAX_PATH) {
 		r->early_status = 404;
 		return r;
@@ -626,6 +634,17 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
 	}
 }
 
+/* load_proxies - parse server.trusted_proxies; a bad list stops the start. */
+static int load_proxies(struct http_server *s)
+{
+	char err[160];
+	int rc = netaddr_parse(s->app->cfg.trusted_proxies, &s->proxies, err, sizeof err);
+
+	if (rc != DF_OK)
+		log_error("msg=\"bad server.trusted_proxies\" err=\"%s\"", err);
+	return rc;
+}
+
 int http_start(struct app *app, struct http_server **out)
 {
 	struct http_server *s = NULL;
@@ -646,6 +665,11 @@ int http_start(struct app *app, struct http_server **out)
 	if (!s)
 		return DF_ENOMEM;
 	s->app = app;
+	rc = load_proxies(s);
+	if (rc != DF_OK) {
+		free(s);
+		return rc;
+	}
 	rc = build_table(s);
 	if (rc == DF_OK)
 		rc = metrics_new(&app->metrics, s->n);

@@ -402,6 +402,33 @@ test('login throttling: 429 with Retry-After until the window passes', async (t)
   assert.equal((await ok.c.get('/api/v1/session')).status, 200);
 });
 
+test('behind a trusted proxy each client is throttled by its own address', async (t) => {
+  // two servers: one trusting 127.0.0.1 (as nginx on the same host), one trusting nobody
+  const proxied = await startServer({ set: ['auth.login_max_failures=3', 'server.trusted_proxies=127.0.0.1 ::1'] });
+  t.after(() => proxied.stop());
+  const direct = await startServer({ set: ['auth.login_max_failures=3'] });
+  t.after(() => direct.stop());
+  const from = (srv, ip, username, password = DEMO.password) =>
+    srv.client().post('/api/v1/session', { username, password }, { headers: { 'X-Forwarded-For': ip } });
+
+  // three made-up usernames fail from one client: that client is blocked ...
+  for (const u of ['nobody1', 'nobody2', 'nobody3']) {
+    assertProblem(await from(proxied, '198.51.100.7', u, 'wrong'), 401);
+  }
+  assertProblem(await from(proxied, '198.51.100.7', 'cs'), 429, /too many failed sign-ins/);
+  // ... and a forged left part of the header does not get it out
+  assertProblem(await from(proxied, '203.0.113.1, 198.51.100.7', 'cs'), 429);
+  // every other client behind the same proxy still signs in
+  assert.equal((await from(proxied, '198.51.100.8', 'cs')).status, 201);
+  assert.match(proxied.logs(), /ip=198\.51\.100\.7 method=POST path="\/api\/v1\/session" status=429/);
+
+  // a server that trusts no proxy ignores the header: a new one buys nothing
+  for (const u of ['nobody1', 'nobody2', 'nobody3']) {
+    assertProblem(await from(direct, `198.51.100.${u.length}${u.slice(-1)}`, u, 'wrong'), 401);
+  }
+  assertProblem(await from(direct, '192.0.2.99', 'cs'), 429);
+});
+
 test('a fresh database: the first administrator enrols TOTP to act as one', async (t) => {
   const srv = await startServer({ fresh: true });
   t.after(() => srv.stop());

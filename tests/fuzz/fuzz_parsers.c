@@ -1,7 +1,7 @@
 /*
  * fuzz_parsers.c - libFuzzer target for the small parsers that read outside
  * input: calendar days, the holiday CSV, bearer tokens, TOTP codes, hex
- * hashes and JSON bodies through the jreq_* readers' library (jansson).
+ * hashes, trusted-proxy lists and X-Forwarded-For headers, and JSON bodies through the jreq_* readers' library (jansson).
  * The first input byte picks the parser; the rest is its input.  Built by
  * `make fuzz` with clang; scripts/run-tests runs it for a bounded number of
  * inputs as a smoke test, and it can run for hours by hand:
@@ -16,6 +16,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/merkle.h"
+#include "core/netaddr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, n);
 	s[n] = '\0';
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0: {
 		cal_day d;
 		char back[11];
@@ -93,6 +94,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcasecmp(back, s) != 0)
 				abort();
 		}
+		break;
+	}
+	case 4: {
+		/* a list as config would give it, then the same text as a header:
+		 * whatever comes back must be the peer or an entry of the header */
+		struct netaddr_list l;
+		char err[160], ip[64];
+
+		if (netaddr_parse(s, &l, err, sizeof err) != DF_OK &&
+		    netaddr_parse("10.0.0.0/8 ::1", &l, err, sizeof err) != DF_OK)
+			abort();
+		netaddr_client(&l, "10.1.2.3", s, ip, sizeof ip);
+		if (strcmp(ip, "10.1.2.3") != 0 && !strstr(s, ip))
+			abort();
 		break;
 	}
 	default: {

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/id.h"
+#include "core/netaddr.h"
 #include "core/migrate.h"
 #include "core/module.h"
 #include "core/store.h"
@@ -237,6 +238,43 @@ static void store_roundtrip_conflicts_and_transactions(void **state)
 	assert_int_equal(store_open(&s, path, 0), DF_EINVAL);
 }
 
+static void trusted_proxies_and_forwarded_for(void **state)
+{
+	struct netaddr_list l;
+	char err[160], ip[64];
+
+	(void)state;
+	assert_int_equal(netaddr_parse("10.0.0.5, 192.168.1.0/24 ::1", &l, err, sizeof err), DF_OK);
+	assert_int_equal(l.n, 3);
+	assert_true(netaddr_contains(&l, "192.168.1.77"));
+	assert_false(netaddr_contains(&l, "192.168.2.1"));
+	assert_true(netaddr_contains(&l, "::1"));
+	assert_false(netaddr_contains(&l, "10.0.0.6"));
+	assert_int_equal(netaddr_parse("10.0.0.0/33", &l, err, sizeof err), DF_EINVAL);
+	assert_non_null(strstr(err, "10.0.0.0/33"));
+	assert_int_equal(netaddr_parse("nginx.internal", &l, err, sizeof err), DF_EINVAL);
+	assert_int_equal(netaddr_parse("", &l, err, sizeof err), DF_OK);
+	assert_int_equal(l.n, 0);
+
+	assert_int_equal(netaddr_parse("10.0.0.5 10.0.0.6", &l, err, sizeof err), DF_OK);
+	/* an untrusted peer: its header is ignored */
+	netaddr_client(&l, "203.0.113.9", "1.2.3.4", ip, sizeof ip);
+	assert_string_equal(ip, "203.0.113.9");
+	/* a trusted proxy: the rightmost address it did not add itself */
+	netaddr_client(&l, "10.0.0.5", "198.51.100.7", ip, sizeof ip);
+	assert_string_equal(ip, "198.51.100.7");
+	/* a client forging the left part gains nothing; proxy chains are walked */
+	netaddr_client(&l, "10.0.0.5", "6.6.6.6, 198.51.100.7 , 10.0.0.6", ip, sizeof ip);
+	assert_string_equal(ip, "198.51.100.7");
+	/* garbage stops the walk at the last trustworthy hop */
+	netaddr_client(&l, "10.0.0.5", "198.51.100.7, junk", ip, sizeof ip);
+	assert_string_equal(ip, "10.0.0.5");
+	netaddr_client(&l, "10.0.0.5", NULL, ip, sizeof ip);
+	assert_string_equal(ip, "10.0.0.5");
+	netaddr_client(&l, "10.0.0.5", "2001:db8::1", ip, sizeof ip);
+	assert_string_equal(ip, "2001:db8::1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +282,7 @@ int main(void)
 		cmocka_unit_test(buf_respects_cap),
 		cmocka_unit_test(config_file_and_overrides),
 		cmocka_unit_test(store_roundtrip_conflicts_and_transactions),
+		cmocka_unit_test(trusted_proxies_and_forwarded_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
