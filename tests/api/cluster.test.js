@@ -182,5 +182,6 @@ test('two instances on one PostgreSQL database', { skip }, async (t) => {
       const r = await cs[i].get(`/api/v1/people/${kept.body.id}`);
       assert.equal(r.status, 200, 'a write acknowledged before the outage survived it');
     }
+    assert.equal(rows("SELECT count(*) FROM people WHERE name = 'During The Outage'"), '0', 'a 503 wrote nothing');
   });
 });
