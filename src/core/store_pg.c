@@ -254,8 +254,9 @@ static int pg_exec(void *conn, const char *sql, char *err, size_t errlen)
  * Returns a malloc'd string and the number of parameters, or NULL. */
 static char *translate(const char *sql, int *nparams)
 {
-	size_t len = strlen(sql);
-	char *out = malloc(len * 2 + 1), *o = out;
+	/* the worst case is a bare `?` (1 byte) becoming `$9999` (5 bytes) */
+	size_t len = strlen(sql), size = len * 5 + 1;
+	char *out = malloc(size), *o = out;
 	int max = 0;
 
 	if (!out)
@@ -295,7 +296,7 @@ static char *translate(const char *sql, int *nparams)
 			}
 			if (n > max)
 				max = n;
-			o += sprintf(o, "$%d", n);
+			o += snprintf(o, size - (size_t)(o - out), "$%d", n);
 		} else {
 			*o++ = *p++;
 		}

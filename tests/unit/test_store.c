@@ -169,6 +169,14 @@ static void parameters_types_and_nulls(void **state)
 	stmt_done(st);
 	assert_int_equal(db_query_i64(db, "SELECT n FROM t WHERE id = ?1", 1, (int64_t[]){ 1 }, &(int64_t){ 0 }),
 			 DF_ENOTFOUND);
+	/* SQLite's bare `?`, numbered one past the largest so far: many of them */
+	assert_int_equal(db_prepare(db, "SELECT COUNT(*) FROM t WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st),
+			 DF_OK);
+	for (int i = 1; i <= 12; i++)
+		stmt_bind_i64(st, i, i == 12 ? big : i);
+	assert_int_equal(stmt_step(st), STMT_ROW);
+	assert_int_equal(stmt_i64(st, 0), 1);
+	stmt_done(st);
 	/* an unbound parameter is NULL, as SQLite has it */
 	assert_int_equal(db_prepare(db, "SELECT COUNT(*) FROM t WHERE n = ?1", &st), DF_OK);
 	assert_int_equal(stmt_step(st), STMT_ROW);
