@@ -27,6 +27,7 @@
 #include "log.h"
 #include "module.h"
 #include "netaddr.h"
+#include "web.h"
 #include "store.h"
 
 #define MAX_SEGS 16
@@ -57,6 +58,7 @@ struct http_server {
 	struct MHD_Daemon *d;
 	struct app *app;
 	struct netaddr_list proxies; /* server.trusted_proxies */
+	struct web *web;             /* the web app's files, NULL if none */
 	struct rt *table;
 	size_t n;
 };
@@ -314,6 +316,15 @@ static int parse_json_body(struct request *r)
 	return 0;
 }
 
+/* wants_web - a GET or HEAD that no route took, outside the API: the web
+ * app's (web.h).  /api/ paths always get the API's JSON 404. */
+static int wants_web(const struct http_server *s, const struct request *r)
+{
+	return s->web && r->early_status == 404 && !r->route &&
+	       (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
+	       strncmp(r->url, "/api/", 5) != 0 && strcmp(r->url, "/api") != 0;
+}
+
 /* dispatch - the fixed order of checks (http.h), then the handler. */
 static int dispatch(struct request *r)
 {
@@ -474,6 +485,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->problem_status == 413 && r->reply_queued)
 		return MHD_YES; /* answered on the headers call */
+	if (wants_web(s, r)) {
+		int rc = web_answer(s->web, r);
+
+		if (rc != DF_ENOTFOUND)
+			return rc == DF_OK ? MHD_YES : MHD_NO;
+	}
 	r->status = dispatch(r);
 	store_release(r->db);
 	r->db = NULL;
@@ -645,6 +662,20 @@ static int load_proxies(struct http_server *s)
 	return rc;
 }
 
+/* load_web - the web app's files from server.web_root ("" = API only). */
+static int load_web(struct http_server *s)
+{
+	const char *root = s->app->cfg.web_root;
+	int rc;
+
+	if (!root[0])
+		return DF_OK;
+	rc = web_open(root, &s->web);
+	if (rc != DF_OK)
+		log_error("msg=\"cannot serve server.web_root\" path=\"%s\" err=%s", root, df_strerror(rc));
+	return rc;
+}
+
 int http_start(struct app *app, struct http_server **out)
 {
 	struct http_server *s = NULL;
@@ -666,6 +697,8 @@ int http_start(struct app *app, struct http_server **out)
 		return DF_ENOMEM;
 	s->app = app;
 	rc = load_proxies(s);
+	if (rc == DF_OK)
+		rc = load_web(s);
 	if (rc != DF_OK) {
 		free(s);
 		return rc;
@@ -716,5 +749,6 @@ void http_stop(struct http_server *s)
 	free(s->table);
 	if (running == s)
 		running = NULL;
+	web_close(s->web);
 	free(s);
 }
