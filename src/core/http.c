@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "http.h"
 #include "id.h"
+#include "idempotency.h"
 #include "log.h"
 #include "module.h"
 #include "netaddr.h"
@@ -351,9 +352,16 @@ static int dispatch(struct request *r)
 		if (!r->app->authorize || r->app->authorize(r, rt->perm) != DF_OK)
 			return req_fail(r, DF_EDENIED);
 	}
+	if (is_write(r->method)) {
+		rc = idem_start(r);
+		if (rc)
+			return rc; /* a replay, or the key is wrong */
+	}
 	rc = rt->handler(r);
 	if (rc >= 400 && !r->problem_status && !r->reply)
 		return req_fail(r, DF_EINTERNAL);
+	r->status = rc;
+	idem_finish(r);
 	return rc;
 }
 

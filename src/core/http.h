@@ -115,6 +115,9 @@ struct request {
 	int early_status;               /* a check failed while reading the body */
 	size_t discarded;               /* body bytes thrown away after a 413 */
 	int reply_queued;               /* the reply went to libmicrohttpd */
+	char idem_key[104];             /* Idempotency-Key of a write (idempotency.h) */
+	char idem_hash[65];             /* the request's fingerprint */
+	int idem_claimed;               /* the key committed with the handler's writes */
 };
 
 /* req_db - this request's store connection (taken on first use). */

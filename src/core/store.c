@@ -40,6 +40,8 @@ struct db {
 	int in_use;
 	int in_tx;
 	int tx_err; /* the first error inside the transaction: it dooms it */
+	int (*commit_hook)(struct db *db, void *arg); /* db_on_commit */
+	void *commit_arg;
 	struct stmt *cache[CACHE_SLOTS];
 	int ncache;
 	char err[ERRLEN];
@@ -236,6 +238,7 @@ void store_release(struct db *db)
 		return;
 	s = db->store;
 	db_rollback(db);
+	db->commit_hook = NULL;
 	pthread_mutex_lock(&s->lock);
 	db->in_use = 0;
 	pthread_cond_signal(&s->freed);
@@ -325,6 +328,18 @@ int db_commit(struct db *db)
 		db_rollback(db);
 		return rc;
 	}
+	if (db->commit_hook) {
+		int (*hook)(struct db *, void *) = db->commit_hook;
+
+		db->commit_hook = NULL;
+		rc = hook(db, db->commit_arg);
+		if (rc == DF_OK && db->tx_err != DF_OK)
+			rc = db->tx_err;
+		if (rc != DF_OK) {
+			db_rollback(db);
+			return rc;
+		}
+	}
 	rc = db_exec(db, "COMMIT");
 	if (rc != DF_OK) {
 		db_rollback(db);
@@ -344,6 +359,12 @@ void db_rollback(struct db *db)
 	(void)db->store->ops->exec(db->conn, "ROLLBACK", err, sizeof err);
 	db->in_tx = 0;
 	writer_leave(db);
+}
+
+void db_on_commit(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
+{
+	db->commit_hook = fn;
+	db->commit_arg = arg;
 }
 
 int db_in_tx(const struct db *db)

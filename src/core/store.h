@@ -62,6 +62,12 @@ int db_begin(struct db *db) DF_WUR;
  * rolls it back and returns that statement's error, on every engine (this
  * is PostgreSQL's rule, made SQLite's too so that code behaves the same). */
 int db_commit(struct db *db) DF_WUR;
+/* db_on_commit - run fn(db, arg) once, inside the next transaction to
+ * commit on db, just before COMMIT: what it writes commits with the rest
+ * or not at all.  An error from fn rolls the transaction back and is what
+ * db_commit returns.  The hook is dropped after it ran and when the
+ * connection goes back to the pool. */
+void db_on_commit(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
 /* db_rollback - roll back if a transaction is open; never fails visibly. */
 void db_rollback(struct db *db);
 /* db_in_tx - 1 inside a transaction begun with db_begin. */

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "clock.h"
 #include "http.h"
+#include "idempotency.h"
 #include "jobs.h"
 #include "log.h"
 #include "outbox.h"
@@ -29,6 +30,10 @@ static const struct migration migrations[] = {
 	     " idem_key TEXT UNIQUE, status TEXT NOT NULL, attempts INT NOT NULL, next_at BIGINT NOT NULL,"
 	     " claimed_by TEXT, claim_until BIGINT, last_error TEXT, created_at BIGINT NOT NULL, done_at BIGINT);"
 	     "CREATE INDEX outbox_due ON outbox (status, next_at);" },
+	{ 2, "CREATE TABLE idempotency_keys ("
+	     " user_id BIGINT NOT NULL, idem_key TEXT NOT NULL, request_hash TEXT NOT NULL,"
+	     " status BIGINT, body TEXT, created_at BIGINT NOT NULL, PRIMARY KEY (user_id, idem_key));"
+	     "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);" },
 };
 
 static const char *const events[] = { "system.holidays.load", NULL };
@@ -431,6 +436,7 @@ static const struct route routes[] = {
 
 static const struct job_def jobs[] = {
 	{ "outbox.deliver", 5, outbox_deliver_job, NULL },
+	{ "idempotency.prune", 3600, idem_prune, NULL },
 };
 
 const struct module system_module = {
