@@ -1,0 +1,137 @@
+// app.jsx - the shell every page lives in: the header (name, menu,
+// language, who is signed in), the offline banner and the outbox count,
+// the page of the current route, and focus and title on every change of
+// page (for keyboard and screen-reader users).
+import { useEffect, useRef } from 'preact/hooks';
+import { t, useLang, setLang, LANGS, fmtInstant } from './i18n/index.js';
+import { useStore } from './lib/store.js';
+import { route, navigate } from './lib/router.js';
+import { session, logout, can } from './lib/session.js';
+import { net } from './lib/api.js';
+import { outbox } from './lib/outbox.js';
+import { findRoute, routes } from './routes.js';
+import { Lazy, Loading } from './components/common.jsx';
+
+function OfflineBanner() {
+  const n = useStore(net);
+  if (n.online) return null;
+  return (
+    <div class="banner offline" role="status" data-offline>
+      <strong>{t('offline.title')}</strong> {t('offline.body')}
+      {n.cachedAt ? ` ${t('offline.savedAt', { time: fmtInstant(n.cachedAt) })}` : ''}
+    </div>
+  );
+}
+
+function Header() {
+  const lang = useLang();
+  const s = useStore(session);
+  const r = useStore(route);
+  const box = useStore(outbox);
+  const waiting = box.items.filter((it) => it.state === 'waiting' || it.state === 'sending' || it.state === 'failed').length;
+  const other = lang === 'en' ? 'ur' : 'en';
+  const nav = routes.filter((x) => x.nav && (!x.auth || s.state === 'user') && (!x.action || can(x.action)));
+  return (
+    <header class="top">
+      <a class="skip" href="#main">{t('nav.skip')}</a>
+      <div class="top-row">
+        <a href="/" class="brand" aria-label={t('app.homeLink')}>
+          <img src="/icons/icon.svg" alt="" width="32" height="32" />
+          <span class="brand-text">
+            <span class="brand-name">{t('app.name')}</span>
+            <span class="brand-sub">{t('app.government')}</span>
+          </span>
+        </a>
+        <div class="top-actions">
+          <button type="button" class="lang" lang={other} onClick={() => setLang(other)} data-lang-switch={other}
+            aria-label={t('nav.switchLang', { lang: LANGS[other].label })}>
+            {LANGS[other].label}
+          </button>
+          {s.state === 'user' ? (
+            <>
+              <span class="who" data-user={s.user.username}>{s.user.username}</span>
+              <button type="button" onClick={() => logout()} data-logout>{t('nav.logout')}</button>
+            </>
+          ) : s.state === 'anon' && r.path !== '/login' ? (
+            <a class="button" href={`/login?next=${encodeURIComponent(r.href)}`}>{t('nav.login')}</a>
+          ) : null}
+        </div>
+      </div>
+      <nav aria-label={t('nav.main')} class="menu">
+        <ul>
+          {nav.map((x) => (
+            <li key={x.path}><a href={x.path} aria-current={r.path === x.path ? 'page' : undefined}>{t(x.title)}</a></li>
+          ))}
+          <li>
+            <a href="/outbox" aria-current={r.path === '/outbox' ? 'page' : undefined} data-outbox-count={waiting}>
+              {t('nav.outbox')}{waiting ? <span class="count" aria-label={t('nav.outboxWaiting', { n: waiting })}>{waiting}</span> : null}
+            </a>
+          </li>
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+function NotFound() {
+  return (
+    <section class="page narrow">
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+      <p>{t('notFound.body')}</p>
+      <p><a href="/">{t('nav.home')}</a></p>
+    </section>
+  );
+}
+
+function Page() {
+  const r = useStore(route);
+  const s = useStore(session);
+  const found = findRoute(r.path);
+  useEffect(() => {
+    if (found && found.route.auth && s.state === 'anon') {
+      navigate(`/login?next=${encodeURIComponent(r.href)}`, { replace: true });
+    }
+  }, [found, s.state, r.href]);
+  if (!found) return <NotFound />;
+  const { route: rt, params } = found;
+  if (rt.auth && s.state !== 'user') return <Loading />;
+  if (rt.action && s.state !== 'user') return <Loading />;
+  if (rt.action && !can(rt.action)) return <NotFound />;
+  if (rt.component) { const C = rt.component; return <C params={params} />; }
+  return <Lazy load={rt.load} params={params} />;
+}
+
+export default function App() {
+  const lang = useLang();
+  const r = useStore(route);
+  const main = useRef(null);
+  const first = useRef(true);
+
+  useEffect(() => {
+    const found = findRoute(r.path);
+    document.title = found ? `${t(found.route.title)} · ${t('app.name')}` : t('app.name');
+  }, [r.path, lang]);
+
+  // a new page: keyboard focus on its heading
+  useEffect(() => {
+    if (first.current) { first.current = false; return undefined; }
+    const timer = setTimeout(() => {
+      const h = main.current && main.current.querySelector('h1');
+      if (h) { if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1'); h.focus({ preventScroll: false }); } else if (main.current) main.current.focus();
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [r.path]);
+
+  return (
+    <>
+      <Header />
+      <OfflineBanner />
+      <main id="main" ref={main} tabIndex={-1}>
+        <Page />
+      </main>
+      <footer class="foot">
+        <p>{t('footer.text')}</p>
+      </footer>
+    </>
+  );
+}

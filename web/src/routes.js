@@ -1,0 +1,30 @@
+// routes.js - the one list of the app's pages.  A module adds a page with
+// one line here (and its messages in i18n/en.json and ur.json):
+//   { path, title: message key, load: () => import('./pages/X.jsx'),
+//     auth: true (sign-in needed), action: 'x.write' (shown and allowed
+//     only to holders), nav: true (in the menu) }
+// `component` instead of `load` puts a page in the first download (only the
+// public home: keep the first page small).  `match` takes a path and returns
+// params (for paths with parts, e.g. /posts/123), else the path must equal.
+import Home from './pages/Home.jsx';
+import Vacancies from './pages/Vacancies.jsx';
+
+export const routes = [
+  { path: '/', title: 'nav.home', component: Home, nav: true },
+  { path: '/vacancies', title: 'nav.vacancies', component: Vacancies, nav: true },
+  { path: '/login', title: 'nav.login', load: () => import('./pages/Login.jsx') },
+  { path: '/people/new', title: 'nav.newPerson', load: () => import('./pages/NewPerson.jsx'), auth: true, action: 'people.write', nav: true },
+  { path: '/outbox', title: 'nav.outbox', load: () => import('./pages/Outbox.jsx') },
+];
+
+export function findRoute(path) {
+  for (const r of routes) {
+    if (r.match) {
+      const params = r.match(path);
+      if (params) return { route: r, params };
+    } else if (r.path === path || (path.length > 1 && r.path === path.replace(/\/+$/, ''))) {
+      return { route: r, params: {} };
+    }
+  }
+  return null;
+}
