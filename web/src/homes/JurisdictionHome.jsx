@@ -6,7 +6,7 @@
 // commissioner at their district; nobody drills above where they start.
 // The day and the drill-down live in the address (?as_of=&focus=division:ID).
 import { useMemo } from 'preact/hooks';
-import { t, useLang, fmtDay } from '../i18n/index.js';
+import { t, useLang, fmtDay, fmtList } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
 import { route, navigate } from '../lib/router.js';
 import { useApi } from '../lib/useApi.js';
@@ -162,12 +162,12 @@ export default function JurisdictionHome({ scope, user, me }) {
             <>
               <Lazy load={loadMap} loadingLabel={t('map.loading')} geo={geo.data} units={units} rowsById={rowsById} focus={focus}
                 onPick={pickDistrict} label={t('map.label', { place: title })} />
-              <p class="map-count" data-drawn={units.drawn} data-total={units.total}>
+              <p class="map-count" data-drawn={units.drawn} data-total={units.total} data-day={geo.data.as_of}>
                 {t('map.count', { n: units.total, drawn: units.drawn, date: fmtDay(geo.data.as_of) })}
               </p>
               {units.drawn < units.total && (
                 <p class="muted map-missing">
-                  {t('map.withoutBoundary', { names: [...units.districts.values()].filter((d) => !d.drawn).map((d) => d.name).sort().join('، ') })}
+                  {t('map.withoutBoundary', { names: fmtList([...units.districts.values()].filter((d) => !d.drawn).map((d) => d.name).sort()) })}
                 </p>
               )}
               {district && !district.drawn && <p class="flash warn">{t('map.noBoundary', { name: district.name })}</p>}

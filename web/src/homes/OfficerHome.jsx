@@ -14,10 +14,12 @@ function UnitPosts({ unit, asOf }) {
   const items = (data && data.items) || [];
   return (
     <div>
-      <p>{t('home.officer.vacantPosts', { n: items.length, unit: unit.name })}{data && data.next ? ` ${t('home.officer.more')}` : ''}</p>
+      <p>{data && data.next ? t('home.officer.vacantPostsFirst', { n: items.length, unit: unit.name }) : t('home.officer.vacantPosts', { n: items.length, unit: unit.name })}</p>
       {items.length > 0 && (
-        <ul class="plain">
-          {items.map((p) => <li key={p.id}>{p.designation} <span class="muted">· {t('common.bps', { n: p.bps })} · {p.department.name} · {p.unit.name}</span></li>)}
+        <ul class="post-list">
+          {items.map((p) => (
+            <li key={p.id}><strong>{p.designation}</strong><span class="muted">{t('common.bps', { n: p.bps })} · {p.department.name} · {p.unit.name}</span></li>
+          ))}
         </ul>
       )}
     </div>

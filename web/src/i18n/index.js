@@ -134,3 +134,8 @@ export function fmtInstant(ms, opts = { dateStyle: 'medium', timeStyle: 'short' 
 export function todayKarachi(ms = Date.now()) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
+
+// fmtList - ['a', 'b', 'c'] as "a, b and c" in the current language.
+export function fmtList(items) {
+  return cached('l', { type: 'conjunction' }, (l, o) => new Intl.ListFormat(l, o)).format(items);
+}

@@ -16,7 +16,7 @@
 import { ApiError, request, net } from './api.js';
 import { all, put, del } from './idb.js';
 import { createStore } from './store.js';
-import { session } from './session.js';
+import { session, confirmSession } from './session.js';
 
 export const outbox = createStore({ items: [], sending: false, done: 0, total: 0, ready: false });
 
@@ -78,7 +78,7 @@ async function enqueue(w, key, user = currentUser()) {
 export async function submit(w) {
   const key = uuid();
   const user = currentUser();
-  if (!navigator.onLine) return { queued: true, item: await enqueue(w, key, user) };
+  if (!navigator.onLine || !(await confirmSession())) return { queued: true, item: await enqueue(w, key, user) };
   try {
     const data = await request(w.method, w.path, { body: w.body, idempotencyKey: key });
     return { sent: true, data };
@@ -113,8 +113,9 @@ async function sendOne(it) {
 }
 
 async function flushNow() {
+  if (!navigator.onLine || !(await confirmSession())) return;
   const user = currentUser();
-  if (!user || !navigator.onLine) return;
+  if (!user) return;
   const mine = (await refresh()).filter((it) => it.user === user && (it.state === 'waiting' || it.state === 'sending'));
   if (!mine.length) return;
   outbox.update((v) => ({ ...v, sending: true, done: 0, total: mine.length }));
