@@ -88,6 +88,16 @@ async function startWeb(opts = {}) {
       }
       await page.waitForSelector('[data-user]');
     },
+    // offlineReady - wait until the service worker controls page and has
+    // cached the shell (what a user gets a moment after the first visit).
+    async offlineReady(page) {
+      await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true), null, { timeout: 15000 });
+      if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+        await page.reload();
+        await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 15000 });
+      }
+      await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('daftar-shell-')), null, { timeout: 15000 });
+    },
     // shot - a full-page screenshot under build-web/screenshots/.
     async shot(page, name) {
       const file = path.join(SHOTS, `${name}.png`);

@@ -79,6 +79,24 @@ test('the province map', async (t) => {
     await page.waitForSelector('.map[data-level=province]');
   });
 
+  await t.test('a slow link: the boundaries download shows its progress', async () => {
+    const slow = await w.newPage({ serviceWorkers: 'block' });
+    await w.login(slow.page, 'cs');
+    await slow.page.waitForSelector('path.daftar-district', { state: 'attached', timeout: 30000 });
+    const cdp = await slow.context.newCDPSession(slow.page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 100, downloadThroughput: 256 * 1024, uploadThroughput: 64 * 1024 });
+    await slow.page.fill('#home-as-of', '2025-12-31');
+    const bar = slow.page.locator('.loading progress');
+    await bar.waitFor({ timeout: 15000 });
+    const max = Number(await bar.getAttribute('max'));
+    assert.ok(max > 100000, `the size of the download is known (${max} bytes)`);
+    await slow.page.waitForFunction(() => { const p = document.querySelector('.loading progress'); return p && p.value > 0; });
+    await w.shot(slow.page, 'map-progress');
+    await slow.page.waitForSelector('.map-count[data-day="2025-12-31"]', { timeout: 30000 });
+    assert.deepEqual(slow.page.errors, []);
+  });
+
   await t.test('drill down by keyboard', async () => {
     await page.locator('#drill-select').focus();
     const options = await page.locator('#drill-select option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));

@@ -14,6 +14,7 @@ test('offline', async (t) => {
   await t.test('a write made offline waits in the outbox and is stored once when the link returns', async () => {
     const { page, context } = await w.newPage();
     await w.login(page, 'cs');
+    await w.offlineReady(page);
     await page.click('nav.menu a[href="/people/new"]');
     await page.waitForSelector('#person-name');
     const name = `Offline Test Person ${Date.now()}`;
@@ -61,6 +62,59 @@ test('offline', async (t) => {
     assert.deepEqual(page.errors, []);
   });
 
+  await t.test('a write whose answer is lost is sent again and stored once', async () => {
+    // the service worker is kept out so that the page's own requests can be cut
+    const { page, context } = await w.newPage({ serviceWorkers: 'block' });
+    await w.login(page, 'cs');
+    await page.goto('/people/new');
+    await page.waitForSelector('#person-name');
+    const name = `Lost Answer Person ${Date.now()}`;
+    const count = () => Number(w.srv.sql(`SELECT COUNT(*) FROM people WHERE name = '${name}'`).trim());
+    const answers = [];
+    let cut = true;
+    await context.route('**/api/v1/people', async (route) => {
+      const res = await route.fetch(); // it reaches daftar and is stored ...
+      answers.push([res.status(), res.headers()['idempotent-replayed'] || null, route.request().headers()['idempotency-key']]);
+      if (cut) { cut = false; await route.abort('connectionreset'); return; } // ... but the answer is lost
+      await route.fulfill({ response: res });
+    });
+    await page.fill('#person-name', name);
+    await page.selectOption('#person-gender', 'female');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-result=queued]');
+    assert.equal(count(), 1, 'the first send was applied');
+    await page.goto('/outbox');
+    await page.click('text=Send now').catch(() => {}); // or the 30 s retry
+    await page.waitForSelector('.outbox-item[data-state=sent]', { timeout: 40000 });
+    assert.equal(count(), 1, 'stored once');
+    assert.equal(answers.length, 2);
+    assert.equal(answers[0][0], 201);
+    assert.equal(answers[1][0], 201);
+    assert.equal(answers[1][1], 'true', 'the second answer is the first one replayed');
+    assert.equal(answers[0][2], answers[1][2], 'the same Idempotency-Key');
+    assert.deepEqual(page.errors, []);
+  });
+
+  await t.test('installable: manifest, icons, service worker', async () => {
+    const { page, context } = await w.newPage();
+    await page.goto('/');
+    await w.offlineReady(page);
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    assert.deepEqual(manifest.errors, []);
+    const m = JSON.parse(manifest.data);
+    assert.equal(m.display, 'standalone');
+    assert.ok(m.icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'));
+    for (const i of m.icons) {
+      const r = await fetch(w.url + i.src);
+      assert.equal(r.status, 200, i.src);
+    }
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    // a test browser's profile is incognito, where nothing installs; anything else would be ours
+    assert.deepEqual(installabilityErrors.filter((e) => e.errorId !== 'in-incognito'), []);
+    assert.deepEqual(page.errors, []);
+  });
+
   await t.test('online, the same form is sent at once', async () => {
     const { page } = await w.newPage();
     await w.login(page, 'cs');
@@ -79,13 +133,10 @@ test('offline', async (t) => {
     await w.login(page, 'cs');
     await page.waitForSelector('path.daftar-district', { state: 'attached', timeout: 30000 });
     await page.waitForSelector('#home-chart canvas[data-ready]');
-    // the worker is in charge and has the shell
-    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 15000 }).catch(async () => {
-      await page.reload();
-      await page.waitForFunction(() => navigator.serviceWorker.controller);
-    });
-    await page.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('daftar-shell-')));
+    await w.offlineReady(page);
     await page.waitForSelector('path.daftar-district', { state: 'attached', timeout: 30000 });
+    // the answers of this visit are in the worker's cache
+    await page.waitForFunction(async () => (await (await caches.open('daftar-api')).keys()).some((r) => r.url.includes('/org/geojson')));
     await context.setOffline(true);
     await page.reload();
     await page.waitForSelector('[data-home=province]');

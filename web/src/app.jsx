@@ -62,11 +62,11 @@ function Header() {
           {nav.map((x) => (
             <li key={x.path}><a href={x.path} aria-current={r.path === x.path ? 'page' : undefined}>{t(x.title)}</a></li>
           ))}
-          <li>
+          {(s.state === 'user' || box.items.length > 0) && <li>
             <a href="/outbox" aria-current={r.path === '/outbox' ? 'page' : undefined} data-outbox-count={waiting}>
-              {t('nav.outbox')}{waiting ? <span class="count" aria-label={t('nav.outboxWaiting', { n: waiting })}>{waiting}</span> : null}
+              {t('nav.outbox')}{waiting ? <><span class="count" aria-hidden="true">{waiting}</span><span class="sr-only">{` (${t('nav.outboxWaiting', { n: waiting })})`}</span></> : null}
             </a>
-          </li>
+          </li>}
         </ul>
       </nav>
     </header>
@@ -98,7 +98,7 @@ function Page() {
   if (rt.action && s.state !== 'user') return <Loading />;
   if (rt.action && !can(rt.action)) return <NotFound />;
   if (rt.component) { const C = rt.component; return <C params={params} />; }
-  return <Lazy load={rt.load} params={params} />;
+  return <Lazy key={rt.path} load={rt.load} params={params} />;
 }
 
 export default function App() {

@@ -9,6 +9,16 @@ import { startOutbox } from './lib/outbox.js';
 import { registerServiceWorker } from './lib/sw.js';
 import App from './app.jsx';
 
+// A new build replaced the files this page was started with (the service
+// worker updated, or the server was redeployed): a chunk it asks for is
+// gone.  Load the new version once rather than show a broken page.
+window.addEventListener('vite:preloadError', (e) => {
+  let reloaded = false;
+  try { reloaded = sessionStorage.getItem('daftar.reloaded') === '1'; sessionStorage.setItem('daftar.reloaded', '1'); } catch { /* no storage */ }
+  if (!reloaded && navigator.onLine) { e.preventDefault(); location.reload(); }
+});
+window.addEventListener('load', () => setTimeout(() => { try { sessionStorage.removeItem('daftar.reloaded'); } catch { /* no storage */ } }, 10000));
+
 async function start() {
   await initLang();
   startRouter();

@@ -23,6 +23,14 @@ export default function BarChart({ labels, datasets, stacked = false, horizontal
 
   useEffect(() => {
     if (!mod || !canvas.current) return undefined;
+    let live = true;
+    // a canvas does not redraw when a web font arrives: wait for Nastaliq
+    const ready = lang === 'ur' && document.fonts ? document.fonts.load(`12px ${URDU_FONT.split(',')[0]}`).catch(() => {}) : Promise.resolve();
+    ready.then(() => { if (live) draw(); });
+    return () => { live = false; };
+  }, [mod, lang, labels, datasets, stacked, horizontal]);
+
+  function draw() {
     const rtl = dir() === 'rtl';
     const valueAxis = horizontal ? 'x' : 'y';
     const catAxis = horizontal ? 'y' : 'x';
@@ -56,8 +64,7 @@ export default function BarChart({ labels, datasets, stacked = false, horizontal
     if (chart.current) chart.current.destroy();
     chart.current = new mod.Chart(canvas.current, config);
     canvas.current.setAttribute('data-ready', '1');
-    return undefined;
-  }, [mod, lang, labels, datasets, stacked, horizontal]);
+  }
 
   useEffect(() => () => { if (chart.current) chart.current.destroy(); chart.current = null; }, []);
 

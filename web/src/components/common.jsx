@@ -1,6 +1,6 @@
 // common.jsx - small pieces every page uses: loading and progress, error
 // display, the lazy loader, stat cards.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, fmtNumber, fmtPercent, fmtInstant } from '../i18n/index.js';
 import { ApiError } from '../lib/api.js';
 
@@ -57,14 +57,19 @@ export function SavedAt({ at }) {
 const modules = new Map();
 // useModule - the module a loader gives (cached), with its loading state.
 export function useModule(load) {
-  const [state, setState] = useState(() => (modules.has(load) ? { mod: modules.get(load) } : { mod: null }));
+  const [state, setState] = useState(() => ({ load, mod: modules.get(load) || null }));
   useEffect(() => {
-    if (state.mod) return undefined;
+    if (modules.has(load)) {
+      if (state.load !== load || !state.mod) setState({ load, mod: modules.get(load) });
+      return undefined;
+    }
     let live = true;
-    load().then((m) => { modules.set(load, m); if (live) setState({ mod: m }); },
-      (e) => { if (live) setState({ mod: null, error: e }); });
+    load().then((m) => { modules.set(load, m); if (live) setState({ load, mod: m }); },
+      (e) => { if (live) setState({ load, mod: null, error: e }); });
     return () => { live = false; };
   }, [load]);
+  // never the module of a previous loader
+  if (state.load !== load) return { mod: modules.get(load) || null };
   return state;
 }
 
@@ -94,13 +99,4 @@ export function Stats({ totals }) {
       ))}
     </dl>
   );
-}
-
-// useFocusOnChange - move keyboard focus to ref when key changes (new page).
-export function useFocusOnChange(ref, key) {
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) { first.current = false; return; }
-    if (ref.current) ref.current.focus();
-  }, [key]);
 }

@@ -8,10 +8,10 @@ export const COLORS = { filled: '#1d6fa5', vacant: '#c2410c' };
 
 // rowName - a row's name for people: the report's own rows ("Province",
 // "Outside the tree") are translated; unit and department names are data.
-export function rowName(r) {
+export function rowName(r, short = false) {
   if (r.id === null || r.id === undefined) {
-    if (r.kind === 'province') return t('vacancies.row.province');
-    return t('vacancies.row.outside');
+    if (r.kind === 'province') return t(short ? 'vacancies.row.provinceShort' : 'vacancies.row.province');
+    return t(short ? 'vacancies.row.outsideShort' : 'vacancies.row.outside');
   }
   return r.name;
 }
@@ -65,7 +65,7 @@ export function VacancyTable({ rows, totals, caption, onSelect, selected }) {
 // with the most vacancies first.
 export function VacancyChart({ rows, summary, onSelect, id }) {
   const sorted = [...rows].sort((a, b) => b.vacant - a.vacant || a.name.localeCompare(b.name));
-  const labels = sorted.map(rowName);
+  const labels = sorted.map((r) => rowName(r, true));
   const datasets = [
     { label: t('stats.filled'), data: sorted.map((r) => r.filled), color: COLORS.filled },
     { label: t('stats.vacant'), data: sorted.map((r) => r.vacant), color: COLORS.vacant },

@@ -2,8 +2,11 @@
 // once when it can; when the server cannot be reached it is kept in
 // IndexedDB ('outbox') and sent, in order, when the link returns.  Every
 // write carries an Idempotency-Key made when the user pressed the button,
-// the same on every attempt, so a retry after a lost answer is recognised
-// by a server that honours the header.
+// the same on every attempt (and the same body): daftar applies a key once
+// and answers a repeat with the first answer (docs/API.md), so a write
+// whose answer was lost on the way back is sent again without being done
+// twice.  Keys last 24 hours on the server: an item older than that is
+// sent as new (the outbox page shows its age).
 //
 //   const r = await submit({ method: 'POST', path: '/api/v1/people', body,
 //                            label: ['outbox.kind.person', { name }] });
@@ -21,7 +24,8 @@ import { session, confirmSession } from './session.js';
 export const outbox = createStore({ items: [], sending: false, done: 0, total: 0, ready: false });
 
 const KEEP_SENT_MS = 24 * 3600 * 1000;
-const RETRY_MS = 30000;
+const RETRY_MS = 30000; // while something waits
+const SOON_MS = 5000;   // after a send failed with the link up
 let timer = null;
 
 // uuid - a v4 UUID also outside secure contexts (plain http on a LAN).
@@ -84,10 +88,20 @@ export async function submit(w) {
     return { sent: true, data };
   } catch (e) {
     if (e instanceof ApiError && (e.offline || e.status === 503 || (e.status === 401 && user))) {
-      return { queued: true, item: await enqueue(w, key, user) };
+      const item = await enqueue(w, key, user);
+      if (navigator.onLine && e.status !== 401) setTimeout(() => flush(), SOON_MS); // a blip: try again soon
+      return { queued: true, item };
     }
     throw e;
   }
+}
+
+// idempotencyAnswer - what a 409 about the key says (docs/API.md,
+// Idempotency-Key): 'racing' (a copy is being applied: ask again later),
+// 'applied' (it was applied, its answer was not kept), else null.
+function idempotencyAnswer(err) {
+  if (err.status !== 409 || !/Idempotency-Key/.test(err.detail || '')) return null;
+  return /being applied/.test(err.detail) ? 'racing' : 'applied';
 }
 
 async function sendOne(it) {
@@ -104,7 +118,15 @@ async function sendOne(it) {
     return 'sent';
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError({ detail: String(e) });
-    const transient = err.offline || err.status === 401 || err.status === 408 || err.status === 429 || err.status >= 500;
+    const idem = idempotencyAnswer(err);
+    if (idem === 'applied') {
+      it.state = 'sent';
+      it.sent_at = Date.now();
+      it.error = null;
+      await put('outbox', it);
+      return 'sent';
+    }
+    const transient = idem === 'racing' || err.offline || err.status === 401 || err.status === 408 || err.status === 429 || err.status >= 500;
     it.state = transient ? 'waiting' : 'failed';
     it.error = { status: err.status, detail: err.detail, field: err.field };
     await put('outbox', it);

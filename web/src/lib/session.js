@@ -50,6 +50,7 @@ export async function loadSession() {
 export async function confirmSession() {
   const s = session.get();
   if (s.state === 'user' && !s.stale) return true;
+  if (s.state !== 'user' && !s.stale) return false; // signed out: nothing to confirm
   if (!navigator.onLine) return false;
   await loadSession();
   const now = session.get();

@@ -2,7 +2,6 @@
 // and vacant posts by district, division or department on a chosen day,
 // as a table and a chart.  The choice lives in the address (?as_of=&by=)
 // so a report can be bookmarked and shared.  Also the citizens' home.
-import { useRef } from 'preact/hooks';
 import { t, useLang, fmtDay } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
 import { route, navigate } from '../lib/router.js';
@@ -20,7 +19,6 @@ export default function Vacancies({ portal = false }) {
   const asOf = r.query.get('as_of') || '';
   const by = BY.includes(r.query.get('by')) ? r.query.get('by') : 'district';
   const { data, error, loading, cachedAt, reload } = useApi(`/api/v1/reports/vacancies${query({ by, as_of: asOf })}`);
-  const heading = useRef(null);
 
   const set = (k, v) => {
     const q = new URLSearchParams(r.query);
@@ -31,8 +29,7 @@ export default function Vacancies({ portal = false }) {
   const H = portal ? 'h2' : 'h1';
   return (
     <section class="page vacancies" aria-labelledby="vac-title">
-      {!portal && <H id="vac-title" tabIndex={-1} ref={heading}>{t('vacancies.title')}</H>}
-      {portal && <H id="vac-title">{t('vacancies.title')}</H>}
+      <H id="vac-title" tabIndex={portal ? undefined : -1}>{t('vacancies.title')}</H>
       <p class="lead">{t('vacancies.intro')}</p>
       <form class="filters" role="search" aria-label={t('vacancies.filters')} onSubmit={(e) => e.preventDefault()}>
         <DateField label={t('common.asOf')} value={(data && data.as_of) || asOf} onChange={(v) => set('as_of', v)} id="vac-as-of" />
