@@ -191,9 +191,7 @@ static int post_session(struct request *r)
 		goto out;
 	}
 	if (rc == 1) {
-		snprintf(hdr, sizeof hdr, "%lld", (long long)retry);
-		if (req_add_header(r, "Retry-After", hdr) != DF_OK)
-			log_warn("msg=\"cannot add Retry-After\" rid=%s", r->id);
+		req_retry_after(r, (long long)retry);
 		status = req_problem(r, 429, "too many failed sign-ins; try again in %lld seconds", (long long)retry);
 		goto out;
 	}

@@ -360,6 +360,8 @@ static int dispatch(struct request *r)
 	rc = rt->handler(r);
 	if (rc >= 400 && !r->problem_status && !r->reply)
 		return req_fail(r, DF_EINTERNAL);
+	if (is_write(r->method))
+		rc = idem_settle(r, rc);
 	r->status = rc;
 	idem_finish(r);
 	return rc;

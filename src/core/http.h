@@ -148,6 +148,9 @@ int req_problem(struct request *r, int status, const char *fmt, ...) __attribute
 /* req_problem_field - req_problem naming the input field at fault (422). */
 int req_problem_field(struct request *r, int status, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* req_retry_after - add Retry-After: seconds (429, 503, a racing 409); a
+ * full header block loses only the hint, never the answer. */
+void req_retry_after(struct request *r, long long seconds);
 /* req_fail - the status for result rc: a problem already recorded wins;
  * otherwise ENOTFOUND 404, EDENIED 403, EAUTH 401, ECONFLICT 409, EINVAL
  * 400, ETOOBIG 413, EBUSY 503, anything else 500. */

@@ -12,10 +12,15 @@
  *   - same method, path and body: the kept answer, with
  *     `Idempotent-Replayed: true`, and nothing runs;
  *   - anything else: 422, the key belongs to another request;
+ *   - committed less than IDEM_PENDING_MS ago, its answer not kept yet:
+ *     409 with Retry-After: 1 (ask again);
  *   - applied but its answer not kept (it was not JSON, or the process
- *     died between commit and keeping it): 409.
- * Two sends racing each other: one commits, the other's claim conflicts
- * and it answers 409 with nothing written.  Keys are kept for 24 hours
+ *     died between commit and keeping it): 409 without Retry-After.
+ * All three problems name field "Idempotency-Key".  Two sends racing each
+ * other: one commits; the other either fails its claim (409, Retry-After)
+ * or fails in its handler on what the first just wrote (a unique CNIC, a
+ * post already held), and idem_settle() turns that failure into the
+ * answer a repeat gets.  Nothing is written twice.  Keys are kept for 24 hours
  * (the system module's prune job).  Writes without a signed-in user
  * ignore the header.
  */
@@ -30,11 +35,16 @@ struct db;
 
 #define IDEM_KEY_MAX 100
 #define IDEM_KEEP_MS (24 * 3600 * 1000LL)
+#define IDEM_PENDING_MS (10 * 1000LL) /* claimed, answer about to be kept */
 
 /* idem_start - before the handler of a write: 0 to run the handler (the
  * key, if any, will be claimed at its commit), or the status of the answer
  * already made (a replay, or a 400/409/422 problem). */
 int idem_start(struct request *r);
+/* idem_settle - after a handler that answered status: when it failed
+ * (>= 400) and a copy of the request with the same key has committed in
+ * the meantime, the answer a repeat gets (replay or 409); else status. */
+int idem_settle(struct request *r, int status);
 /* idem_finish - after the handler: keep a 2xx answer with its claimed key. */
 void idem_finish(struct request *r);
 /* idem_prune - drop keys older than IDEM_KEEP_MS (a job). */

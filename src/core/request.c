@@ -135,11 +135,12 @@ int req_problem_field(struct request *r, int status, const char *field, const ch
 	return status;
 }
 
-/* retry_after - tell the client when to come back; a full header block
- * only loses the hint, never the answer. */
-static void retry_after(struct request *r, const char *seconds)
+void req_retry_after(struct request *r, long long seconds)
 {
-	if (req_add_header(r, "Retry-After", seconds) != DF_OK)
+	char hdr[24];
+
+	snprintf(hdr, sizeof hdr, "%lld", seconds);
+	if (req_add_header(r, "Retry-After", hdr) != DF_OK)
 		log_warn("msg=\"cannot add Retry-After\" rid=%s", r->id);
 }
 
@@ -161,10 +162,10 @@ int req_fail(struct request *r, int rc)
 	case DF_ETOOBIG:
 		return req_problem(r, 413, "the request is too large");
 	case DF_EBUSY:
-		retry_after(r, "1");
+		req_retry_after(r, 1);
 		return req_problem(r, 503, "the service is busy; try again shortly");
 	case DF_EUNAVAIL:
-		retry_after(r, "5");
+		req_retry_after(r, 5);
 		return req_problem(r, 503, "the database cannot be reached; try again shortly");
 	default:
 		return req_problem(r, 500, "internal error (request %s)", r->id);

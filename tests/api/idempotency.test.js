@@ -51,7 +51,13 @@ test('Idempotency-Key: one effect per key, the same answer on every send', async
       cs.post('/api/v1/people', person('Idem Race'), withKey('queue-race'))));
     const made = sends.filter((r) => r.status === 201 && !r.headers.get('idempotent-replayed'));
     assert.equal(made.length, 1, sends.map((r) => `${r.status} ${r.text}`).join('\n'));
-    for (const r of sends) assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
+    for (const r of sends) {
+      assert.ok(r.status === 201 || r.status === 409, `${r.status} ${r.text}`);
+      if (r.status !== 409) continue;
+      // a client tells "ask again" from other conflicts by field and Retry-After
+      assert.equal(r.body.field, 'Idempotency-Key');
+      assert.equal(r.headers.get('retry-after'), '1');
+    }
     assert.equal(count('Idem Race'), 1);
     const later = await cs.post('/api/v1/people', person('Idem Race'), withKey('queue-race'));
     assert.equal(later.status, 201);
