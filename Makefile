@@ -3,14 +3,14 @@
 #   make            build/daftar (developer build: -Werror, debug info)
 #   make asan       build-asan/daftar (AddressSanitizer + UBSan; the tests use it)
 #   make unit       build and run the cmocka unit tests (under ASan/UBSan)
-#   make check      every test: unit + API (scripts/test is the newcomer's path)
+#   make check      every test: unit + API + browser (scripts/test is the newcomer's path)
 #   make bench      benchmarks with wrk; figures printed (docs/PERFORMANCE.md)
 #   make clean
 #
 # Libraries come from Debian through pkg-config (see scripts/setup).
 
 CC ?= cc
-PKGS = libmicrohttpd jansson sqlite3 libpq libsodium inih liboath libcurl
+PKGS = libmicrohttpd jansson sqlite3 libpq libsodium inih liboath libcurl geos
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
@@ -73,6 +73,7 @@ unit: $(UNIT_BIN)
 	@scripts/run-unit $(UNIT_BIN)
 
 check: asan $(UNIT_BIN)
+	@scripts/web-build
 	@scripts/run-tests
 
 bench: build/daftar
