@@ -19,6 +19,38 @@ test('one catalogue, two languages', () => {
   }
 });
 
+// every .js/.jsx file under web/src, for the source checks below
+function sources(dir = path.join(ROOT, 'web/src')) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return /\.jsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+test('components hold no text of their own; every message they ask for exists', () => {
+  const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/src/i18n/en.json'), 'utf8'));
+  const files = sources();
+  assert.ok(files.length > 20, `${files.length} source files`);
+  const missing = [];
+  const text = [];
+  for (const f of files) {
+    const src = fs.readFileSync(f, 'utf8').replace(/^\s*\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    const rel = path.relative(ROOT, f);
+    for (const m of src.matchAll(/\bt\(\s*'([^']+)'/g)) {
+      if (!(m[1] in en) && !(`${m[1]}_other` in en)) missing.push(`${rel}: ${m[1]}`);
+    }
+    if (!f.endsWith('.jsx')) continue;
+    // words between JSX tags, or in attributes people read
+    for (const m of src.matchAll(/>([^<>{}]*[A-Za-z\u0600-\u06FF]{2,}[^<>{}]*)</g)) {
+      if (!/=>|&&|\|\||\?|;|\breturn\b/.test(m[1])) text.push(`${rel}: ${m[1].trim()}`);
+    }
+    for (const m of src.matchAll(/\b(aria-label|title|placeholder|alt)="([^"]*[A-Za-z]{2,}[^"]*)"/g)) text.push(`${rel}: ${m[1]}="${m[2]}"`);
+  }
+  assert.deepEqual(missing, [], 'keys not in en.json');
+  assert.deepEqual(text, [], 'text written into a component instead of the catalogue');
+});
+
 test('Urdu, right to left', async (t) => {
   const w = await startWeb();
   t.after(() => w.stop());

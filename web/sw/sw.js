@@ -11,6 +11,8 @@
 //   'daftar-api') and served when the network fails, with the header
 //   X-Daftar-Cached-At (ms) so the app can say how old it is.  The page
 //   empties this cache at sign-in and sign-out (one user's data).
+//   GET /api/v1/session is never kept (it holds the CSRF token): offline,
+//   the app stands in the last-seen /api/v1/me for it.
 // - Writes are never touched here: the page's outbox (IndexedDB) keeps
 //   the ones made offline.
 const VERSION = '__VERSION__';
@@ -19,7 +21,7 @@ const SHELL = `daftar-shell-${VERSION}`;
 const ASSETS = 'daftar-assets';
 const API = 'daftar-api';
 const NAV_TIMEOUT_MS = 4000;
-const NO_CACHE_API = ['/api/v1/test/'];
+const NO_CACHE_API = ['/api/v1/test/', '/api/v1/session'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

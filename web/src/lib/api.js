@@ -9,7 +9,7 @@
 //   const rows = await api.get('/api/v1/reports/vacancies?by=district');
 //   const geo = await api.get(url, { progress: (loaded, total) => ... });
 //   await api.post('/api/v1/people', body, { idempotencyKey });
-// Writes that must survive a lost link go through offline/queue.js instead.
+// Writes that must survive a lost link go through lib/outbox.js instead.
 import { createStore } from './store.js';
 
 export const net = createStore({
@@ -24,7 +24,7 @@ if (typeof window !== 'undefined') {
 }
 
 export class ApiError extends Error {
-  constructor({ status = 0, detail = '', field = null, problem = null, offline = false, path = '' }) {
+  constructor({ status = 0, detail = '', field = null, problem = null, offline = false, path = '', retryAfter = null }) {
     super(detail || `HTTP ${status}`);
     this.status = status;   // 0 when the server was not reached
     this.detail = detail;   // the server's human explanation
@@ -32,6 +32,7 @@ export class ApiError extends Error {
     this.problem = problem; // the whole problem+json body
     this.offline = offline; // no answer: offline or the server unreachable
     this.path = path;
+    this.retryAfter = retryAfter; // seconds, from Retry-After (429, 503, a racing 409)
   }
 }
 
@@ -113,6 +114,7 @@ export async function request(method, path, opts = {}) {
       field: data && data.field || null,
       problem: data,
       path,
+      retryAfter: res.headers.get('Retry-After') === null ? null : Number(res.headers.get('Retry-After')),
     });
   }
   return data;

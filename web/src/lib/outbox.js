@@ -15,7 +15,8 @@
 // An item: { id, key, user, method, path, body, label: [messageKey, params],
 //   created_at, state: 'waiting' | 'sending' | 'sent' | 'failed',
 //   attempts, error, sent_at, result }.  Items are sent only in a session
-// of the user who made them.  Sent items stay visible for a day.
+// of the user who made them.  Sent items stay visible for a day, without
+// their body.
 import { ApiError, request, net } from './api.js';
 import { all, put, del } from './idb.js';
 import { createStore } from './store.js';
@@ -97,11 +98,22 @@ export async function submit(w) {
 }
 
 // idempotencyAnswer - what a 409 about the key says (docs/API.md,
-// Idempotency-Key): 'racing' (a copy is being applied: ask again later),
-// 'applied' (it was applied, its answer was not kept), else null.
+// Idempotency-Key; field 'Idempotency-Key'): 'racing' (a copy is being
+// applied: it carries Retry-After, ask again later), 'applied' (it was
+// applied, its answer was not kept), else null.
 function idempotencyAnswer(err) {
-  if (err.status !== 409 || !/Idempotency-Key/.test(err.detail || '')) return null;
-  return /being applied/.test(err.detail) ? 'racing' : 'applied';
+  if (err.status !== 409 || err.field !== 'Idempotency-Key') return null;
+  return err.retryAfter !== null ? 'racing' : 'applied';
+}
+
+// sent - an item is done: what it carried (a person's details, say) is
+// dropped from this device; its label and the id it made stay for a day.
+function markSent(it, data) {
+  it.state = 'sent';
+  it.sent_at = Date.now();
+  it.error = null;
+  it.body = null;
+  it.result = data && typeof data === 'object' ? { id: data.id || null } : null;
 }
 
 async function sendOne(it) {
@@ -110,19 +122,14 @@ async function sendOne(it) {
   await put('outbox', it);
   try {
     const data = await request(it.method, it.path, { body: it.body, idempotencyKey: it.key });
-    it.state = 'sent';
-    it.sent_at = Date.now();
-    it.error = null;
-    it.result = data && typeof data === 'object' ? { id: data.id || null } : null;
+    markSent(it, data);
     await put('outbox', it);
     return 'sent';
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError({ detail: String(e) });
     const idem = idempotencyAnswer(err);
     if (idem === 'applied') {
-      it.state = 'sent';
-      it.sent_at = Date.now();
-      it.error = null;
+      markSent(it, null);
       await put('outbox', it);
       return 'sent';
     }

@@ -52,12 +52,12 @@ export default function Vacancies({ portal = false }) {
           ) : (
             <div class="two-col">
               <div>
-                <h3 class="h-small">{t('vacancies.chartTitle', { by: t(`vacancies.by.${by}`) })}</h3>
+                <h3 class="h-small">{t(`vacancies.chartTitle.${by}`)}</h3>
                 <VacancyChart rows={data.rows} id="vac-chart"
                   summary={t('vacancies.chartSummary', { n: data.rows.length, vacant: data.totals.vacant, sanctioned: data.totals.sanctioned })} />
               </div>
               <VacancyTable rows={data.rows} totals={data.totals}
-                caption={t('vacancies.caption', { by: t(`vacancies.by.${by}`), date: fmtDay(data.as_of) })} />
+                caption={t(`vacancies.caption.${by}`, { date: fmtDay(data.as_of) })} />
             </div>
           )}
         </>
