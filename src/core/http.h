@@ -129,6 +129,10 @@ const char *req_param(const struct request *r, const char *name);
 int req_param_id(struct request *r, const char *name, int64_t *out) DF_WUR;
 /* req_query - a query string argument, or NULL. */
 const char *req_query(const struct request *r, const char *name);
+/* req_query_string - the request's query arguments, percent-encoded again,
+ * as "k=v&k2=v2" into out (len bytes with the NUL); DF_ETOOBIG when they do
+ * not fit.  For parsers written against a raw query string. */
+int req_query_string(struct request *r, char *out, size_t len) DF_WUR;
 /* req_header_in - a request header, or NULL. */
 const char *req_header_in(const struct request *r, const char *name);
 /* req_cookie - a request cookie, or NULL. */
@@ -164,6 +168,10 @@ int req_add_header(struct request *r, const char *name, const char *value) DF_WU
 int jreq_str(struct request *r, json_t *obj, const char *key, size_t max, int required, const char **out) DF_WUR;
 int jreq_int(struct request *r, json_t *obj, const char *key, int64_t min, int64_t max, int required, int64_t *out) DF_WUR;
 int jreq_date(struct request *r, json_t *obj, const char *key, int required, int32_t *out) DF_WUR;
+/* jreq_num - a finite JSON number (integer or real) in [min, max]; when the
+ * field is absent and not required, *out is left as it is. */
+int jreq_num(struct request *r, json_t *obj, const char *key, double min, double max, int required,
+	     double *out) DF_WUR;
 
 /* Server lifecycle (main.c). */
 struct http_server;

@@ -78,6 +78,69 @@ const char *req_cookie(const struct request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+/* What req_query_string's iterator carries. */
+struct qs {
+	char *out;
+	size_t len, at;
+	int full;
+};
+
+static void qs_put(struct qs *q, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; s && *s && !q->full; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+			    c == '_' || c == '.' || c == '~';
+
+		if (q->at + (plain ? 1 : 3) >= q->len) {
+			q->full = 1;
+			break;
+		}
+		if (plain) {
+			q->out[q->at++] = (char)c;
+		} else {
+			q->out[q->at++] = '%';
+			q->out[q->at++] = hex[c >> 4];
+			q->out[q->at++] = hex[c & 15];
+		}
+	}
+}
+
+static enum MHD_Result qs_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct qs *q = cls;
+
+	(void)kind;
+	if (q->at > 0 && !q->full) {
+		if (q->at + 1 >= q->len)
+			q->full = 1;
+		else
+			q->out[q->at++] = '&';
+	}
+	qs_put(q, key);
+	if (value && !q->full) {
+		if (q->at + 1 >= q->len)
+			q->full = 1;
+		else
+			q->out[q->at++] = '=';
+		qs_put(q, value);
+	}
+	return q->full ? MHD_NO : MHD_YES;
+}
+
+int req_query_string(struct request *r, char *out, size_t len)
+{
+	struct qs q = { out, len, 0, 0 };
+
+	if (len == 0)
+		return DF_ETOOBIG;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qs_each, &q);
+	out[q.full ? 0 : q.at] = '\0';
+	return q.full ? DF_ETOOBIG : DF_OK;
+}
+
 int req_reply(struct request *r, int status, json_t *body)
 {
 	json_decref(r->reply);
@@ -231,6 +294,31 @@ int jreq_int(struct request *r, json_t *obj, const char *key, int64_t min, int64
 	}
 	if (x < min || x > max) {
 		req_problem_field(r, 422, key, "%s must be from %lld to %lld", key, (long long)min, (long long)max);
+		return DF_EINVAL;
+	}
+	*out = x;
+	return DF_OK;
+}
+
+int jreq_num(struct request *r, json_t *obj, const char *key, double min, double max, int required,
+	     double *out)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+	double x;
+
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return DF_OK;
+		req_problem_field(r, 422, key, "%s is required", key);
+		return DF_EINVAL;
+	}
+	if (!json_is_number(v)) {
+		req_problem_field(r, 422, key, "%s must be a number", key);
+		return DF_EINVAL;
+	}
+	x = json_number_value(v);
+	if (!(x >= min && x <= max)) {
+		req_problem_field(r, 422, key, "%s must be from %g to %g", key, min, max);
 		return DF_EINVAL;
 	}
 	*out = x;

@@ -19,6 +19,7 @@
 #include "../core/http.h"
 #include "../core/store.h"
 #include "authz.h"
+#include "people.h"
 #include "people_int.h"
 
 /* ------------------------------------------------------------- people */
@@ -95,6 +96,26 @@ static int person_decide(struct request *r, const char *action, const struct aut
 			return rc;
 	}
 	return best;
+}
+
+int people_decide(struct request *r, int64_t person, const char *action)
+{
+	struct posting_ref pg[AUTHZ_MAX_GRANTS];
+	struct authz_area cur[AUTHZ_MAX_GRANTS];
+	struct db *db = NULL;
+	size_t n = 0;
+	int rc = req_db(r, &db);
+
+	if (rc == DF_OK)
+		rc = people_postings_on(db, person, people_today(), pg, AUTHZ_MAX_GRANTS, &n);
+	if (rc != DF_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		cur[i].all_units = 0;
+		cur[i].unit = pg[i].unit;
+		cur[i].department = pg[i].department;
+	}
+	return person_decide(r, action, cur, n);
 }
 
 /* GET /api/v1/people/{id} */

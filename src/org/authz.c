@@ -65,6 +65,8 @@ enum action_bit {
 	A_REPORTS_READ = 1u << 7,
 	A_AUDIT_READ = 1u << 8,
 	A_USERS_ADMIN = 1u << 9,
+	A_ATT_READ = 1u << 10,
+	A_ATT_MANAGE = 1u << 11,
 };
 
 static const struct {
@@ -81,6 +83,8 @@ static const struct {
 	{ "reports.read", A_REPORTS_READ },
 	{ "audit.read", A_AUDIT_READ },
 	{ "users.admin", A_USERS_ADMIN },
+	{ "attendance.read", A_ATT_READ },
+	{ "attendance.manage", A_ATT_MANAGE },
 };
 
 /* How far a grant reaches, widest first. */
@@ -92,20 +96,21 @@ enum reach {
 };
 
 #define READ_ALL (A_ORG_READ | A_POSTS_READ | A_REPORTS_READ)
-#define MANAGE (READ_ALL | A_PEOPLE_READ | A_PEOPLE_WRITE | A_POSTS_WRITE | A_POSTINGS_WRITE)
+#define MANAGE (READ_ALL | A_PEOPLE_READ | A_PEOPLE_WRITE | A_POSTS_WRITE | A_POSTINGS_WRITE | A_ATT_READ | \
+		A_ATT_MANAGE)
 
 static const struct role_def {
 	const char *name;   /* posts.role */
 	enum reach reach;   /* see above */
 	unsigned actions;   /* enum action_bit */
 } roles[] = {
-	{ "chief_minister", REACH_PROVINCE, READ_ALL | A_AUDIT_READ },
+	{ "chief_minister", REACH_PROVINCE, READ_ALL | A_AUDIT_READ | A_ATT_READ },
 	{ "chief_secretary", REACH_PROVINCE, MANAGE | A_AUDIT_READ },
-	{ "delivery_unit", REACH_PROVINCE, READ_ALL | A_PEOPLE_READ | A_AUDIT_READ },
+	{ "delivery_unit", REACH_PROVINCE, READ_ALL | A_PEOPLE_READ | A_AUDIT_READ | A_ATT_READ },
 	{ "secretary", REACH_DEPARTMENT, MANAGE },
 	{ "commissioner", REACH_SUBTREE, MANAGE },
 	{ "deputy_commissioner", REACH_SUBTREE, MANAGE },
-	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ },
+	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ | A_ATT_READ },
 	{ "clerk", REACH_SUBTREE_DEPT, READ_ALL | A_PEOPLE_READ },
 	{ "field_officer", REACH_SUBTREE_DEPT, READ_ALL },
 	{ "head_teacher", REACH_SUBTREE_DEPT, READ_ALL },

@@ -14,6 +14,7 @@
 #include "../core/http.h"
 #include "../core/id.h"
 #include "../core/store.h"
+#include "people.h"
 #include "people_int.h"
 
 /* copy - column text (NULL = "") into a fixed field. */
@@ -111,6 +112,71 @@ int person_get(struct db *db, int64_t id, struct person *out)
 int posting_get(struct db *db, int64_t id, struct posting *out)
 {
 	return get_one(db, "SELECT " POSTING_COLS_PG " FROM postings pg WHERE pg.id = ?1", id, fill_posting, out);
+}
+
+#define POSTING_REF_SQL "SELECT pg.id, pg.person_id, pg.post_id, p.unit_id, p.department_id, p.role," \
+			" p.designation FROM postings pg JOIN posts p ON p.id = pg.post_id"
+
+/* posting_refs - run st (bound, selecting POSTING_REF_SQL's columns) into
+ * out, up to max; *n how many. */
+static int posting_refs(struct stmt *st, struct posting_ref *out, size_t max, size_t *n)
+{
+	int rc;
+
+	*n = 0;
+	for (;;) {
+		struct posting_ref *o;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		if (*n >= max)
+			continue;
+		o = &out[*n];
+		o->id = stmt_i64(st, 0);
+		o->person = stmt_i64(st, 1);
+		o->post = stmt_i64(st, 2);
+		o->unit = stmt_i64(st, 3);
+		o->department = stmt_i64(st, 4);
+		snprintf(o->role, sizeof o->role, "%s", stmt_text(st, 5) ? stmt_text(st, 5) : "");
+		snprintf(o->designation, sizeof o->designation, "%s", stmt_text(st, 6) ? stmt_text(st, 6) : "");
+		(*n)++;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+int people_postings_on(struct db *db, int64_t person, cal_day day, struct posting_ref *out, size_t max,
+		       size_t *n)
+{
+	static const char sql[] = POSTING_REF_SQL " WHERE pg.person_id = ?1 AND " PEOPLE_ASOF("pg", "?2")
+				  " ORDER BY pg.valid_from, pg.id";
+	struct stmt *st = NULL;
+	char d[11];
+	int rc = db_prepare(db, sql, &st);
+
+	*n = 0;
+	if (rc != DF_OK)
+		return rc;
+	cal_format(day, d);
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_text(st, 2, d, -1);
+	return posting_refs(st, out, max, n);
+}
+
+int people_posting_ref(struct db *db, int64_t id, struct posting_ref *out)
+{
+	struct stmt *st = NULL;
+	size_t n = 0;
+	int rc = db_prepare(db, POSTING_REF_SQL " WHERE pg.id = ?1", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = posting_refs(st, out, 1, &n);
+	if (rc == DF_OK && n == 0)
+		rc = DF_ENOTFOUND;
+	return rc;
 }
 
 /* ------------------------------------------------------------- writers */

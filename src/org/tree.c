@@ -169,6 +169,31 @@ int org_unit_name(struct db *db, int64_t unit, cal_day day, char *out, size_t ou
 	return rc;
 }
 
+int org_unit_geometry(struct db *db, int64_t unit, cal_day day, char **out)
+{
+	static const char sql[] = "SELECT geojson FROM org_unit_geometry WHERE unit_id = ?1 AND valid_from <= ?2"
+				  " ORDER BY valid_from DESC LIMIT 1";
+	struct stmt *st = NULL;
+	char d[11];
+	int rc = db_prepare(db, sql, &st);
+
+	*out = NULL;
+	if (rc != DF_OK)
+		return rc;
+	cal_format(day, d);
+	stmt_bind_i64(st, 1, unit);
+	stmt_bind_text(st, 2, d, -1);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW && stmt_text(st, 0)) {
+		*out = strdup(stmt_text(st, 0));
+		rc = *out ? DF_OK : DF_ENOMEM;
+	} else if (rc == STMT_ROW || rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
 int org_unit_parent(struct db *db, int64_t unit, cal_day day, int64_t *parent)
 {
 	struct unit_ver v;

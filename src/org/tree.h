@@ -58,6 +58,10 @@ int org_unit_ancestor(struct db *db, int64_t unit, enum unit_kind kind, cal_day 
 /* org_unit_name - the unit's name on day into out (truncated to outlen);
  * DF_ENOTFOUND if it does not exist then. */
 int org_unit_name(struct db *db, int64_t unit, cal_day day, char *out, size_t outlen) DF_WUR;
+/* org_unit_geometry - the GeoJSON geometry text of unit's boundary as of
+ * day (a malloc'd string in *out, the caller frees it); DF_ENOTFOUND when
+ * the unit has no boundary on that day. */
+int org_unit_geometry(struct db *db, int64_t unit, cal_day day, char **out) DF_WUR;
 /* org_unit_parent - the unit's parent on day (*parent = 0 for the province);
  * DF_ENOTFOUND if the unit does not exist then. */
 int org_unit_parent(struct db *db, int64_t unit, cal_day day, int64_t *parent) DF_WUR;
