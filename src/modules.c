@@ -3,6 +3,7 @@
  * module is one line here (and its folder under src/).
  */
 #include <stddef.h>
+#include "attendance/attendance.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/system.h"
@@ -16,5 +17,6 @@ const struct module *const daftar_modules[] = {
 	&audit_module,
 	&org_module,
 	&people_module,
+	&attendance_module,
 	NULL,
 };

@@ -1,0 +1,380 @@
+/*
+ * checkin.c - judging and storing one check-in (attendance.h, att_record).
+ *
+ * The steps, all inside the caller's transaction:
+ *   1. the fix's day in Asia/Karachi and the postings the person holds then;
+ *   2. their duty places (att_places: circles, polygons, or "district", the
+ *      boundary of the posting's district that day) into a geofence, and
+ *      the district boundary of the first posting that has one;
+ *   3. the person's previous fix (by the time of the fix, so a batch that
+ *      arrives out of order is judged against its real neighbour);
+ *   4. the verdict (verdict.h) and its reasons;
+ *   5. INSERT ... ON CONFLICT DO NOTHING on (person, source, kind, time):
+ *      a repeat stores nothing and answers the first record;
+ *   6. an audit leaf ("attendance.checkin").
+ * Boundaries are parsed from the store on every call; a per-thread cache
+ * keyed by place and day is the next step for the ingestion rate issue 5
+ * asks (docs/ATTENDANCE.md).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "attendance.h"
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "core/store.h"
+#include "geofence.h"
+#include "org/people.h"
+#include "org/tree.h"
+#include "verdict.h"
+
+#define POSTINGS_MAX 8
+#define PLACES_MAX 64
+
+static const char *const source_names[] = { "web", "device" };
+
+/* district_geometry - the boundary of unit's district on day into g (as
+ * its only place); DF_ENOTFOUND when there is no district or no boundary. */
+static int district_geometry(struct db *db, int64_t unit, cal_day day, struct geofence *g)
+{
+	int64_t district = 0;
+	char *geo = NULL;
+	int rc = org_unit_ancestor(db, unit, UNIT_DISTRICT, day, &district);
+
+	if (rc == DF_OK)
+		rc = org_unit_geometry(db, district, day, &geo);
+	if (rc == DF_OK && geofence_add_boundary(g, geo, strlen(geo)) < 0)
+		rc = DF_ENOTFOUND; /* a boundary GEOS refuses counts as none */
+	free(geo);
+	return rc;
+}
+
+/* load_places - the live duty places of posting pg into g, their ids into
+ * ids (parallel to g's indexes). */
+static int load_places(struct db *db, const struct posting_ref *pg, cal_day day, struct geofence *g,
+		       int64_t *ids, size_t max)
+{
+	static const char sql[] = "SELECT id, kind, lat, lon, radius_m, geojson FROM att_places"
+				  " WHERE posting_id = ?1 AND ended_at IS NULL ORDER BY id";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, pg->id);
+	for (;;) {
+		const char *kind, *geo;
+		size_t before = geofence_count(g);
+		int got = -1;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		if (before >= max)
+			continue;
+		kind = stmt_text(st, 1);
+		geo = stmt_text(st, 5);
+		if (kind && strcmp(kind, "circle") == 0)
+			got = geofence_add_circle(g, stmt_double(st, 2), stmt_double(st, 3), stmt_double(st, 4));
+		else if (kind && strcmp(kind, "polygon") == 0 && geo)
+			got = geofence_add_geojson(g, geo, strlen(geo));
+		else if (kind && strcmp(kind, "district") == 0)
+			got = district_geometry(db, pg->unit, day, g) == DF_OK ? (int)before : -1;
+		if (got >= 0 && geofence_count(g) > before)
+			ids[before] = stmt_i64(st, 0);
+		else
+			log_warn("msg=\"attendance: a duty place could not be used\" place=%lld",
+				 (long long)stmt_i64(st, 0));
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* last_fix - the person's fix just before at_ms; DF_ENOTFOUND if none. */
+static int last_fix(struct db *db, int64_t person, int64_t at_ms, struct fix *out)
+{
+	static const char sql[] = "SELECT lat, lon, accuracy_m, at_ms FROM att_checkins"
+				  " WHERE person_id = ?1 AND at_ms < ?2 ORDER BY at_ms DESC LIMIT 1";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_i64(st, 2, at_ms);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		memset(out, 0, sizeof *out);
+		out->lat = stmt_double(st, 0);
+		out->lon = stmt_double(st, 1);
+		out->accuracy_m = stmt_isnull(st, 2) ? NAN : stmt_double(st, 2);
+		out->speed_mps = out->bearing = out->altitude = NAN;
+		out->at_ms = stmt_i64(st, 3);
+		out->batt = -1;
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* The judgement of one fix. */
+struct judged {
+	cal_day day;
+	int64_t posting, unit, department, place;
+	enum verdict verdict;
+	unsigned reasons;
+};
+
+static int judge(struct db *db, int64_t person, const struct fix *f, struct judged *j)
+{
+	struct posting_ref pg[POSTINGS_MAX];
+	int64_t place_ids[PLACES_MAX];
+	struct geofence *places = geofence_new(), *district = geofence_new();
+	struct verdict_rules rules;
+	struct fix last;
+	int have_last = 0, district_where = -1, best = -1;
+	enum geo_where where = GEO_OUTSIDE;
+	size_t n = 0;
+	int rc;
+
+	memset(j, 0, sizeof *j);
+	j->day = cal_day_of_instant(f->at_ms);
+	if (!places || !district) {
+		rc = DF_ENOMEM;
+		goto out;
+	}
+	rc = people_postings_on(db, person, j->day, pg, POSTINGS_MAX, &n);
+	for (size_t i = 0; rc == DF_OK && i < n; i++)
+		rc = load_places(db, &pg[i], j->day, places, place_ids, PLACES_MAX);
+	for (size_t i = 0; rc == DF_OK && i < n && geofence_count(district) == 0; i++) {
+		int d = district_geometry(db, pg[i].unit, j->day, district);
+
+		if (d != DF_OK && d != DF_ENOTFOUND)
+			rc = d;
+	}
+	if (rc != DF_OK)
+		goto out;
+	if (n > 0) {
+		j->posting = pg[0].id;
+		j->unit = pg[0].unit;
+		j->department = pg[0].department;
+	}
+	if (geofence_count(places) > 0)
+		where = geofence_best(places, f, &best);
+	if (best >= 0)
+		j->place = place_ids[best];
+	if (geofence_count(district) > 0)
+		district_where = (int)geofence_where(district, 0, f);
+	rc = last_fix(db, person, f->at_ms, &last);
+	if (rc == DF_OK)
+		have_last = 1;
+	else if (rc != DF_ENOTFOUND)
+		goto out;
+	verdict_rules_default(&rules);
+	j->verdict = verdict_judge(&rules, f, where, district_where, have_last ? &last : NULL, clock_now_ms(),
+				   &j->reasons);
+	rc = DF_OK;
+out:
+	geofence_free(places);
+	geofence_free(district);
+	return rc;
+}
+
+/* reasons_text - the reasons as "a,b,c" ("" for none). */
+static void reasons_text(unsigned reasons, char *out, size_t len)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; i < VR_COUNT; i++) {
+		const char *name = verdict_reason_name(1u << i);
+		int w;
+
+		if (!(reasons & (1u << i)) || !name)
+			continue;
+		w = snprintf(out + at, len - at, "%s%s", at ? "," : "", name);
+		if (w < 0 || (size_t)w >= len - at)
+			break;
+		at += (size_t)w;
+	}
+}
+
+static void bind_opt(struct stmt *st, int idx, double v)
+{
+	if (isnan(v))
+		stmt_bind_null(st, idx);
+	else
+		stmt_bind_double(st, idx, v);
+}
+
+#define CHECKIN_COLS "id, person_id, posting_id, device_id, source, kind, at_ms, received_ms, day, lat, lon," \
+		     " accuracy_m, speed_mps, mock, batt, place_id, verdict, reasons, unit_id, department_id"
+
+int att_checkin_json(struct db *db, int64_t id, json_t **out)
+{
+	static const char sql[] = "SELECT " CHECKIN_COLS " FROM att_checkins WHERE id = ?1";
+	struct stmt *st = NULL;
+	json_t *o = NULL, *reasons = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	*out = NULL;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == DF_OK)
+		rc = DF_ENOTFOUND;
+	if (rc != STMT_ROW)
+		goto out;
+	reasons = json_array();
+	for (const char *s = stmt_text(st, 17); reasons && s && *s;) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+
+		json_array_append_new(reasons, json_stringn(s, len));
+		s += len + (comma ? 1 : 0);
+	}
+	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:s, s:f, s:f, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
+		      "id", json_id(stmt_i64(st, 0)), "person_id", json_id(stmt_i64(st, 1)), "posting_id",
+		      stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)), "device_id",
+		      stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "source", stmt_text(st, 4),
+		      "kind", stmt_text(st, 5), "at_ms", (json_int_t)stmt_i64(st, 6), "received_ms",
+		      (json_int_t)stmt_i64(st, 7), "day", stmt_text(st, 8), "lat", stmt_double(st, 9), "lon",
+		      stmt_double(st, 10), "accuracy_m",
+		      stmt_isnull(st, 11) ? json_null() : json_real(stmt_double(st, 11)), "speed_mps",
+		      stmt_isnull(st, 12) ? json_null() : json_real(stmt_double(st, 12)), "mock",
+		      (int)stmt_i64(st, 13), "batt", stmt_isnull(st, 14) ? json_null() : json_integer(stmt_i64(st, 14)),
+		      "place_id", stmt_isnull(st, 15) ? json_null() : json_id(stmt_i64(st, 15)), "verdict",
+		      stmt_text(st, 16), "reasons", reasons);
+	reasons = NULL;
+	rc = o ? DF_OK : DF_ENOMEM;
+out:
+	stmt_done(st);
+	json_decref(reasons);
+	*out = o;
+	return rc;
+}
+
+/* find_repeat - the id of the check-in stored first with this identity. */
+static int find_repeat(struct db *db, int64_t person, const char *source, const char *kind, int64_t at_ms,
+		       int64_t *id)
+{
+	static const char sql[] = "SELECT id FROM att_checkins WHERE person_id = ?1 AND source = ?2"
+				  " AND kind = ?3 AND at_ms = ?4";
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_text(st, 2, source, -1);
+	stmt_bind_text(st, 3, kind, -1);
+	stmt_bind_i64(st, 4, at_ms);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*id = stmt_i64(st, 0);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+int att_record(struct db *db, int64_t person, enum att_source source, int64_t device, const char *kind,
+	       const struct fix *f, int64_t actor, json_t **out, int *repeat)
+{
+	static const char sql[] = "INSERT INTO att_checkins (" CHECKIN_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+				  " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+				  " ON CONFLICT (person_id, source, kind, at_ms) DO NOTHING RETURNING id";
+	const char *src = source_names[source == ATT_DEVICE];
+	struct judged j;
+	struct stmt *st = NULL;
+	char day[11], reasons[160];
+	int64_t id = 0;
+	json_t *rec = NULL;
+	int rc;
+
+	*out = NULL;
+	*repeat = 0;
+	rc = find_repeat(db, person, src, kind, f->at_ms, &id);
+	if (rc == DF_OK) {
+		*repeat = 1;
+		return att_checkin_json(db, id, out);
+	}
+	if (rc != DF_ENOTFOUND)
+		return rc;
+	rc = judge(db, person, f, &j);
+	if (rc != DF_OK)
+		return rc;
+	cal_format(j.day, day);
+	reasons_text(j.reasons, reasons, sizeof reasons);
+	rc = db_prepare(db, sql, &st);
+	if (rc != DF_OK)
+		return rc;
+	id = id_next();
+	stmt_bind_i64(st, 1, id);
+	stmt_bind_i64(st, 2, person);
+	if (j.posting)
+		stmt_bind_i64(st, 3, j.posting);
+	else
+		stmt_bind_null(st, 3);
+	if (device)
+		stmt_bind_i64(st, 4, device);
+	else
+		stmt_bind_null(st, 4);
+	stmt_bind_text(st, 5, src, -1);
+	stmt_bind_text(st, 6, kind, -1);
+	stmt_bind_i64(st, 7, f->at_ms);
+	stmt_bind_i64(st, 8, clock_now_ms());
+	stmt_bind_text(st, 9, day, -1);
+	stmt_bind_double(st, 10, f->lat);
+	stmt_bind_double(st, 11, f->lon);
+	bind_opt(st, 12, f->accuracy_m);
+	bind_opt(st, 13, f->speed_mps);
+	stmt_bind_i64(st, 14, f->mock ? 1 : 0);
+	if (f->batt >= 0)
+		stmt_bind_i64(st, 15, f->batt);
+	else
+		stmt_bind_null(st, 15);
+	if (j.place)
+		stmt_bind_i64(st, 16, j.place);
+	else
+		stmt_bind_null(st, 16);
+	stmt_bind_text(st, 17, verdict_name(j.verdict), -1);
+	stmt_bind_text(st, 18, reasons, -1);
+	if (j.unit)
+		stmt_bind_i64(st, 19, j.unit);
+	else
+		stmt_bind_null(st, 19);
+	if (j.department)
+		stmt_bind_i64(st, 20, j.department);
+	else
+		stmt_bind_null(st, 20);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc == DF_OK) {
+		/* a racing copy was stored between find_repeat and here */
+		*repeat = 1;
+		rc = find_repeat(db, person, src, kind, f->at_ms, &id);
+		return rc == DF_OK ? att_checkin_json(db, id, out) : rc;
+	}
+	if (rc != STMT_ROW)
+		return rc;
+	rc = att_checkin_json(db, id, out);
+	if (rc != DF_OK)
+		return rc;
+	rec = json_pack("{s:O, s:O, s:O, s:O}", "person_id", json_object_get(*out, "person_id"), "at_ms",
+			json_object_get(*out, "at_ms"), "verdict", json_object_get(*out, "verdict"), "reasons",
+			json_object_get(*out, "reasons"));
+	rc = rec ? audit_append_json(db, "attendance.checkin", "checkin", id, actor, rec) : DF_ENOMEM;
+	json_decref(rec);
+	return rc;
+}
