@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "att_int.h"
 #include "attendance.h"
 #include "core/audit.h"
 #include "core/calendar.h"
@@ -724,6 +725,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/postings/{id}/places", get_places, PERM_USER, 0, 0 },
 	{ "POST", "/api/v1/checkins", post_checkins, PERM_USER, BATCH_BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/checkins", get_checkins, PERM_USER, 0, 0 },
+	{ "GET", "/api/v1/presence", presence_get, "attendance.read", 0, 0 },
 	{ "GET", "/api/v1/osmand", osmand, PERM_PUBLIC, 0, 0 },
 	{ "POST", "/api/v1/osmand", osmand, PERM_PUBLIC, 16384, ROUTE_RAW },
 };

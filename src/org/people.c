@@ -179,6 +179,92 @@ int people_posting_ref(struct db *db, int64_t id, struct posting_ref *out)
 	return rc;
 }
 
+/* in_areas - whether a post in unit of department lies inside some area. */
+static int in_areas(const struct unitmap *m, int64_t unit, int64_t dept, const struct authz_area *areas, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (areas[i].department && areas[i].department != dept)
+			continue;
+		if (areas[i].all_units || unitmap_within(m, unit, areas[i].unit))
+			return 1;
+	}
+	return 0;
+}
+
+int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
+		   size_t max, struct holder **out, size_t *count)
+{
+	static const char sql[] = "SELECT pg.id, pg.person_id, pg.post_id, p.unit_id, p.department_id, p.role,"
+				  " p.designation, pe.name FROM postings pg JOIN posts p ON p.id = pg.post_id"
+				  " JOIN people pe ON pe.id = pg.person_id WHERE " PEOPLE_ASOF("pg", "?1")
+				  " ORDER BY pe.name, pg.id";
+	struct unitmap m;
+	struct stmt *st = NULL;
+	struct holder *h = NULL;
+	size_t cap = 0;
+	char d[11];
+	int rc = unitmap_load(db, day, &m);
+
+	*out = NULL;
+	*count = 0;
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc != DF_OK)
+		goto out;
+	cal_format(day, d);
+	stmt_bind_text(st, 1, d, -1);
+	for (;;) {
+		struct holder *o;
+		const struct unit_node *u;
+		int64_t pu, pd;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		pu = stmt_i64(st, 3);
+		pd = stmt_i64(st, 4);
+		if ((unit && !unitmap_within(&m, pu, unit)) || !in_areas(&m, pu, pd, areas, n))
+			continue;
+		if (*count >= max) {
+			rc = DF_ETOOBIG;
+			break;
+		}
+		if (*count == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct holder *nh = realloc(h, ncap * sizeof *nh);
+
+			if (!nh) {
+				rc = DF_ENOMEM;
+				break;
+			}
+			h = nh;
+			cap = ncap;
+		}
+		o = &h[(*count)++];
+		memset(o, 0, sizeof *o);
+		o->pg.id = stmt_i64(st, 0);
+		o->pg.person = stmt_i64(st, 1);
+		o->pg.post = stmt_i64(st, 2);
+		o->pg.unit = pu;
+		o->pg.department = pd;
+		snprintf(o->pg.role, sizeof o->pg.role, "%s", stmt_text(st, 5) ? stmt_text(st, 5) : "");
+		snprintf(o->pg.designation, sizeof o->pg.designation, "%s", stmt_text(st, 6) ? stmt_text(st, 6) : "");
+		snprintf(o->name, sizeof o->name, "%s", stmt_text(st, 7) ? stmt_text(st, 7) : "");
+		u = unitmap_get(&m, pu);
+		snprintf(o->unit_name, sizeof o->unit_name, "%s", u ? u->name : "");
+	}
+	stmt_done(st);
+out:
+	unitmap_release(&m);
+	if (rc != DF_OK) {
+		free(h);
+		*count = 0;
+		return rc;
+	}
+	*out = h;
+	return DF_OK;
+}
+
 /* ------------------------------------------------------------- writers */
 
 /* audit_rec - append a leaf for record (taking it) if audit is on. */

@@ -42,6 +42,22 @@ extern const struct module people_module;
  * login per role, whose usernames and passwords are printed to out. */
 int org_demo(struct app *app, struct db *db, FILE *out) DF_WUR;
 
+/* One posting held on a day, with the names a list shows. */
+struct holder {
+	struct posting_ref pg;
+	char name[121];        /* the person's name */
+	char unit_name[121];   /* the post's unit, as of the day */
+};
+
+struct authz_area;
+
+/* people_holders - the postings held on day whose post lies under unit
+ * (0: anywhere) and inside one of the n areas (authz_reach), ordered by
+ * the person's name: a malloc'd array in *out (the caller frees it), *count
+ * how many.  DF_ETOOBIG past max postings (the caller narrows the unit). */
+int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
+		   size_t max, struct holder **out, size_t *count) DF_WUR;
+
 /* people_posting_ref - one posting by id (whenever it held); DF_ENOTFOUND
  * if there is none. */
 int people_posting_ref(struct db *db, int64_t id, struct posting_ref *out) DF_WUR;

@@ -170,3 +170,61 @@ test('attendance', async (t) => {
     assert.equal(n, count('1 = 1'));
   });
 });
+
+test('presence now', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  const cs = await srv.login('cs');
+  const dcq = await srv.login('dc.quetta');
+  const fo = await srv.login('fo.quetta.edu');
+  const dme = (await dcq.get('/api/v1/me')).body;
+  const fme = (await fo.get('/api/v1/me')).body;
+  const district = dme.postings[0].post.unit.id ?? dme.postings[0].post.unit_id;
+  await cs.post(`/api/v1/postings/${fme.postings[0].id}/places`, { name: 'Office', kind: 'circle', ...OFFICE, radius_m: 150 });
+
+  await t.test('a deputy commissioner sees their district, absent until checked in', async () => {
+    const before = await dcq.get(`/api/v1/presence?unit=${district}&limit=1000`);
+    assert.equal(before.status, 200, before.text);
+    assert.equal(before.body.unit.id, district);
+    assert.equal(before.body.unit.kind, 'district');
+    const c = before.body.counts;
+    assert.ok(c.on_duty > 10, before.text);
+    assert.equal(c.on_duty, c.verified + c.doubtful + c.rejected + c.absent);
+    const mine = before.body.items.find((i) => i.person.id === fme.person.id);
+    assert.ok(mine, 'the field officer is listed');
+    assert.equal(mine.status, 'absent');
+
+    const ci = await fo.post('/api/v1/checkins', { kind: 'in', ...OFFICE, accuracy_m: 10 });
+    assert.equal(ci.body.verdict, 'verified', ci.text);
+    const after = await dcq.get(`/api/v1/presence?unit=${district}&limit=1000`);
+    const now = after.body.items.find((i) => i.person.id === fme.person.id);
+    assert.equal(now.status, 'verified');
+    assert.equal(now.last.id, ci.body.id);
+    assert.equal(after.body.counts.verified, c.verified + 1);
+    assert.equal(after.body.counts.absent, c.absent - 1);
+    assert.ok(after.body.positions.some((p) => p.person_id === fme.person.id && Math.abs(p.lat - OFFICE.lat) < 1e-9));
+    // doubtful first: they need the supervisor
+    const far = await fo.post('/api/v1/checkins', { kind: 'out', ...FAR, accuracy_m: 10 });
+    assert.equal(far.body.verdict, 'doubtful');
+    const again = await dcq.get(`/api/v1/presence?unit=${district}&limit=1000`);
+    assert.equal(again.body.items.find((i) => i.person.id === fme.person.id).status, 'verified', 'the best of the day stands');
+    const limited = await dcq.get(`/api/v1/presence?unit=${district}&limit=5`);
+    assert.equal(limited.body.items.length, 5);
+    assert.equal(limited.body.more, true);
+  });
+
+  await t.test('reach: other districts are 404, officers without attendance.read 403', async () => {
+    const kme = (await (await srv.login('dc.kech')).get('/api/v1/me')).body;
+    const kech = kme.postings[0].post.unit.id ?? kme.postings[0].post.unit_id;
+    assertProblem(await dcq.get(`/api/v1/presence?unit=${kech}`), 404);
+    assertProblem(await fo.get('/api/v1/presence'), 403);
+    assertProblem(await dcq.get('/api/v1/presence?limit=0'), 400, 'limit');
+    assertProblem(await dcq.get('/api/v1/presence?day=2026-13-01'), 400, 'day');
+    // without a unit: everything the caller reaches
+    const all = await cs.get('/api/v1/presence?limit=1');
+    assert.equal(all.status, 200, all.text);
+    const dist = await dcq.get('/api/v1/presence?limit=1');
+    assert.ok(all.body.counts.on_duty > dist.body.counts.on_duty);
+    assert.equal(all.body.unit, null);
+  });
+});

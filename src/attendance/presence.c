@@ -1,0 +1,237 @@
+/*
+ * presence.c - "presence now": for a unit (or everything the caller
+ * reaches) on a day, who holds a post there and how their day stands:
+ * verified, doubtful or rejected (the best verdict among the day's
+ * check-ins: verified beats doubtful beats rejected), or absent (none).
+ * The web app polls it for the live presence page.
+ *
+ *   GET /api/v1/presence?unit=ID&day=YYYY-MM-DD&limit=N
+ *   -> {"day", "unit": {"id","name","kind"} | null,
+ *       "counts": {"on_duty","verified","doubtful","rejected","absent"},
+ *       "items": [{"person":{"id","name"}, "post":{"id","designation",
+ *                  "unit":{"id","name"}}, "status", "last": check-in|null}],
+ *       "more": bool,
+ *       "positions": [{"person_id","name","lat","lon","at_ms","verdict"}]}
+ *
+ * Items come doubtful first (they need a supervisor), then rejected,
+ * absent and verified, each by name; at most `limit` (default 200, at most
+ * 1000).  positions holds the last verified fix of each person in scope.
+ * Needs attendance.read; rows are limited to the caller's reach (a
+ * secretary sees their department only).  Leave and tours are not
+ * recorded yet, so nobody is "on leave" (docs/ATTENDANCE.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "att_int.h"
+#include "attendance.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/store.h"
+#include "org/authz.h"
+#include "org/people.h"
+#include "org/tree.h"
+
+#define HOLDERS_MAX 50000
+#define LIMIT_DEFAULT 200
+#define LIMIT_MAX 1000
+
+enum status { ST_DOUBTFUL, ST_REJECTED, ST_ABSENT, ST_VERIFIED, ST_COUNT };
+static const char *const status_names[ST_COUNT] = { "doubtful", "rejected", "absent", "verified" };
+
+/* One person in scope and how their day stands. */
+struct row {
+	const struct holder *h;
+	enum status status;
+	int64_t last_id;       /* the day's latest check-in, 0 = none */
+	int64_t verified_id;   /* the day's latest verified check-in */
+};
+
+static int cmp_person(const void *a, const void *b)
+{
+	int64_t x = ((const struct row *)a)->h->pg.person, y = ((const struct row *)b)->h->pg.person;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_show(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->status != y->status)
+		return (int)x->status - (int)y->status;
+	return strcmp(x->h->name, y->h->name);
+}
+
+static struct row *find(struct row *rows, size_t n, int64_t person)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rows[mid].h->pg.person == person)
+			return &rows[mid];
+		if (rows[mid].h->pg.person < person)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* mark - fold the day's check-ins into rows (sorted by person). */
+static int mark(struct db *db, const char *day, struct row *rows, size_t n)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT person_id, id, verdict FROM att_checkins WHERE day = ?1 ORDER BY at_ms, id",
+			    &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_text(st, 1, day, -1);
+	for (;;) {
+		struct row *w;
+		const char *v;
+		enum status s;
+
+		rc = stmt_step(st);
+		if (rc != STMT_ROW)
+			break;
+		w = find(rows, n, stmt_i64(st, 0));
+		if (!w)
+			continue;
+		v = stmt_text(st, 2);
+		s = v && strcmp(v, "verified") == 0 ? ST_VERIFIED : v && strcmp(v, "doubtful") == 0 ? ST_DOUBTFUL
+											 : ST_REJECTED;
+		w->last_id = stmt_i64(st, 1);
+		if (s == ST_VERIFIED)
+			w->verified_id = w->last_id;
+		/* the best of the day: verified > doubtful > rejected > absent */
+		if (w->status == ST_ABSENT || (s == ST_VERIFIED) || (s == ST_DOUBTFUL && w->status == ST_REJECTED))
+			w->status = s;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* item_json - one row of the list. */
+static json_t *item_json(struct db *db, const struct row *w)
+{
+	json_t *last = NULL;
+
+	if (w->last_id && att_checkin_json(db, w->last_id, &last) != DF_OK)
+		last = NULL;
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s, s:{s:o, s:s}}, s:s, s:o}", "person", "id",
+			 json_id(w->h->pg.person), "name", w->h->name, "post", "id", json_id(w->h->pg.post),
+			 "designation", w->h->pg.designation, "unit", "id", json_id(w->h->pg.unit), "name",
+			 w->h->unit_name, "status", status_names[w->status], "last", last ? last : json_null());
+}
+
+/* position_json - the last verified fix of a person, for the map. */
+static json_t *position_json(struct db *db, const struct row *w)
+{
+	json_t *c = NULL, *o;
+
+	if (att_checkin_json(db, w->verified_id, &c) != DF_OK)
+		return NULL;
+	o = json_pack("{s:o, s:s, s:O, s:O, s:O, s:O}", "person_id", json_id(w->h->pg.person), "name", w->h->name,
+		      "lat", json_object_get(c, "lat"), "lon", json_object_get(c, "lon"), "at_ms",
+		      json_object_get(c, "at_ms"), "verdict", json_object_get(c, "verdict"));
+	json_decref(c);
+	return o;
+}
+
+/* build - the answer for the rows (sorted for showing). */
+static json_t *build(struct db *db, const char *day, json_t *unit, const struct row *rows, size_t n, size_t limit,
+		     const size_t counts[ST_COUNT])
+{
+	json_t *items = json_array(), *positions = json_array();
+	size_t shown = 0;
+
+	for (size_t i = 0; items && positions && i < n; i++) {
+		if (shown < limit && json_array_append_new(items, item_json(db, &rows[i])) == 0)
+			shown++;
+		if (rows[i].verified_id)
+			json_array_append_new(positions, position_json(db, &rows[i]));
+	}
+	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:b, s:o}", "day", day, "unit",
+			 unit ? unit : json_null(), "counts", "on_duty", (json_int_t)n, "verified",
+			 (json_int_t)counts[ST_VERIFIED], "doubtful", (json_int_t)counts[ST_DOUBTFUL], "rejected",
+			 (json_int_t)counts[ST_REJECTED], "absent", (json_int_t)counts[ST_ABSENT], "items", items, "more",
+			 n > shown, "positions", positions);
+}
+
+int presence_get(struct request *r)
+{
+	struct authz_area areas[AUTHZ_MAX_GRANTS];
+	struct holder *h = NULL;
+	struct row *rows = NULL;
+	struct db *db = NULL;
+	size_t nareas = 0, n = 0, counts[ST_COUNT] = { 0 };
+	int64_t unit = 0, limit = LIMIT_DEFAULT;
+	cal_day day = cal_day_of_instant(clock_now_ms());
+	const char *us = req_query(r, "unit"), *ds = req_query(r, "day"), *ls = req_query(r, "limit");
+	char d[11], name[128];
+	json_t *unit_json = NULL, *out = NULL;
+	enum unit_kind kind;
+	int rc, status;
+
+	if (us) {
+		json_t *v = json_string(us);
+
+		rc = v ? json_parse_id(v, &unit) : DF_ENOMEM;
+		json_decref(v);
+		if (rc != DF_OK || unit <= 0)
+			return req_problem_field(r, 400, "unit", "unit must be an id");
+	}
+	if (ds && cal_parse(ds, &day) != DF_OK)
+		return req_problem_field(r, 400, "day", "day must be a date YYYY-MM-DD");
+	if (ls) {
+		char *end = NULL;
+
+		limit = strtoll(ls, &end, 10);
+		if (!*ls || *end || limit < 1 || limit > LIMIT_MAX)
+			return req_problem_field(r, 400, "limit", "limit must be from 1 to %d", LIMIT_MAX);
+	}
+	if (unit && authz_object(r, "attendance.read", unit, 0) != DF_OK)
+		return r->problem_status ? r->problem_status : req_fail(r, DF_EDENIED);
+	rc = authz_reach(r, "attendance.read", areas, AUTHZ_MAX_GRANTS, &nareas);
+	if (rc == DF_OK)
+		rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = people_holders(db, day, unit, areas, nareas, HOLDERS_MAX, &h, &n);
+	if (rc == DF_ETOOBIG)
+		return req_problem_field(r, 422, "unit", "more than %d people are posted there; choose a smaller unit",
+					 HOLDERS_MAX);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	rows = calloc(n ? n : 1, sizeof *rows);
+	if (!rows) {
+		free(h);
+		return req_fail(r, DF_ENOMEM);
+	}
+	for (size_t i = 0; i < n; i++) {
+		rows[i].h = &h[i];
+		rows[i].status = ST_ABSENT;
+	}
+	qsort(rows, n, sizeof *rows, cmp_person);
+	cal_format(day, d);
+	rc = mark(db, d, rows, n);
+	if (rc == DF_OK) {
+		for (size_t i = 0; i < n; i++)
+			counts[rows[i].status]++;
+		qsort(rows, n, sizeof *rows, cmp_show);
+		if (unit && org_unit_name(db, unit, day, name, sizeof name) == DF_OK &&
+		    org_unit_kind(db, unit, day, &kind) == DF_OK)
+			unit_json = json_pack("{s:o, s:s, s:s}", "id", json_id(unit), "name", name, "kind",
+					      unit_kind_name(kind));
+		out = build(db, d, unit_json, rows, n, (size_t)limit, counts);
+		status = req_reply_take(r, 200, &out);
+	} else {
+		status = req_fail(r, rc);
+	}
+	free(rows);
+	free(h);
+	return status;
+}
