@@ -623,6 +623,92 @@ static int get_checkins(struct request *r)
 	return req_reply_take(r, 200, &out);
 }
 
+/* POST /api/v1/checkins/{id}/review {decision: accept|reject, note?} - a
+ * supervisor (attendance.manage where the check-in's posting is) decides
+ * a doubtful check-in; once.  Nobody reviews their own. */
+static int post_review(struct request *r)
+{
+	struct db *db = NULL;
+	struct stmt *st = NULL;
+	const char *decision = NULL, *note = NULL, *verdict;
+	int64_t id = 0, person = 0, unit = 0, dept = 0;
+	int reviewed = 0, rc;
+	json_t *out = NULL;
+
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	if (jreq_str(r, r->body_json, "decision", 8, 1, &decision) != DF_OK ||
+	    jreq_str(r, r->body_json, "note", 500, 0, &note) != DF_OK)
+		return r->problem_status;
+	if (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0)
+		return req_problem_field(r, 422, "decision", "decision must be accept or reject");
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = db_begin(db);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	rc = db_prepare(db, "SELECT person_id, unit_id, department_id, verdict, review FROM att_checkins WHERE id = ?1",
+			&st);
+	if (rc != DF_OK)
+		return req_fail(r, finish(db, rc));
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		person = stmt_i64(st, 0);
+		unit = stmt_i64(st, 1);
+		dept = stmt_i64(st, 2);
+		verdict = stmt_text(st, 3);
+		reviewed = !stmt_isnull(st, 4);
+		rc = verdict && strcmp(verdict, "doubtful") == 0 ? DF_OK : DF_EINVAL;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	if (rc == DF_OK || rc == DF_EINVAL) {
+		/* reach first, so that a check-in out of reach stays a 404 */
+		int arc = unit ? authz_object(r, "attendance.manage", unit, dept) : may_person(r, person, "attendance.manage");
+
+		if (arc != DF_OK)
+			rc = arc;
+		else if (rc == DF_EINVAL)
+			rc = req_problem(r, 409, "only a doubtful check-in is reviewed");
+		else if (reviewed)
+			rc = req_problem(r, 409, "this check-in was reviewed already");
+		else if (person == r->who.person_id)
+			rc = req_problem(r, 403, "nobody reviews their own check-in");
+	}
+	if (rc == DF_ENOTFOUND && !r->problem_status)
+		req_problem(r, 404, "no such check-in");
+	if (rc == DF_OK)
+		rc = db_prepare(db, "UPDATE att_checkins SET review = ?2, review_note = ?3, reviewed_by = ?4,"
+				    " reviewed_at = ?5 WHERE id = ?1", &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, id);
+		stmt_bind_text(st, 2, decision[0] == 'a' ? "accepted" : "rejected", -1);
+		if (note)
+			stmt_bind_text(st, 3, note, -1);
+		else
+			stmt_bind_null(st, 3);
+		stmt_bind_i64(st, 4, r->who.user_id);
+		stmt_bind_i64(st, 5, clock_now_ms());
+		rc = stmt_step(st);
+		stmt_done(st);
+	}
+	if (rc == DF_OK) {
+		json_t *rec = json_pack("{s:s, s:s?}", "decision", decision, "note", note);
+
+		rc = rec ? audit_append_json(db, "attendance.checkin.review", "checkin", id, r->who.user_id, rec)
+			 : DF_ENOMEM;
+		json_decref(rec);
+	}
+	rc = finish(db, rc);
+	if (rc == DF_OK)
+		rc = att_checkin_json(db, id, &out);
+	if (rc != DF_OK)
+		return r->problem_status ? r->problem_status : req_fail(r, rc);
+	return req_reply_take(r, 200, &out);
+}
+
 /* ------------------------------------------------------------- OsmAnd */
 
 /* GET|POST /api/v1/osmand - a tracking app's report.  Traccar's own server
@@ -710,11 +796,15 @@ static const struct migration migrations[] = {
 	     " UNIQUE (person_id, source, kind, at_ms));"
 	     "CREATE INDEX att_checkins_person_day ON att_checkins (person_id, day);"
 	     "CREATE INDEX att_checkins_unit_day ON att_checkins (unit_id, day);" },
+	{ 2, "ALTER TABLE att_checkins ADD COLUMN review TEXT;"
+	     "ALTER TABLE att_checkins ADD COLUMN review_note TEXT;"
+	     "ALTER TABLE att_checkins ADD COLUMN reviewed_by BIGINT;"
+	     "ALTER TABLE att_checkins ADD COLUMN reviewed_at BIGINT;" },
 };
 
 static const char *const events[] = {
 	"attendance.device.register", "attendance.device.revoke", "attendance.place.create", "attendance.checkin",
-	NULL,
+	"attendance.checkin.review", NULL,
 };
 
 static const struct route routes[] = {
@@ -725,6 +815,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/postings/{id}/places", get_places, PERM_USER, 0, 0 },
 	{ "POST", "/api/v1/checkins", post_checkins, PERM_USER, BATCH_BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/checkins", get_checkins, PERM_USER, 0, 0 },
+	{ "POST", "/api/v1/checkins/{id}/review", post_review, "attendance.manage", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/presence", presence_get, "attendance.read", 0, 0 },
 	{ "GET", "/api/v1/osmand", osmand, PERM_PUBLIC, 0, 0 },
 	{ "POST", "/api/v1/osmand", osmand, PERM_PUBLIC, 16384, ROUTE_RAW },

@@ -39,7 +39,9 @@ int att_record(struct db *db, int64_t person, enum att_source source, int64_t de
 /* att_checkin_json - the stored check-in id as JSON:
  *   {"id","person_id","posting_id","device_id","source":"web"|"device",
  *    "kind","at_ms","received_ms","day","lat","lon","accuracy_m",
- *    "speed_mps","mock","batt","place_id","verdict","reasons":[...]}
+ *    "speed_mps","mock","batt","place_id","verdict","reasons":[...],
+ *    "status" (the verdict, or what a supervisor's review made of it),
+ *    "review": {"decision":"accepted"|"rejected","note","by","at"}|null}
  * DF_ENOTFOUND when there is none. */
 int att_checkin_json(struct db *db, int64_t id, json_t **out) DF_WUR;
 

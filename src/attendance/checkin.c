@@ -219,9 +219,11 @@ static void bind_opt(struct stmt *st, int idx, double v)
 
 int att_checkin_json(struct db *db, int64_t id, json_t **out)
 {
-	static const char sql[] = "SELECT " CHECKIN_COLS " FROM att_checkins WHERE id = ?1";
+	static const char sql[] = "SELECT " CHECKIN_COLS ", review, review_note, reviewed_by, reviewed_at"
+				  " FROM att_checkins WHERE id = ?1";
 	struct stmt *st = NULL;
-	json_t *o = NULL, *reasons = NULL;
+	json_t *o = NULL, *reasons = NULL, *review = NULL;
+	const char *status;
 	int rc = db_prepare(db, sql, &st);
 
 	*out = NULL;
@@ -241,7 +243,15 @@ int att_checkin_json(struct db *db, int64_t id, json_t **out)
 		json_array_append_new(reasons, json_stringn(s, len));
 		s += len + (comma ? 1 : 0);
 	}
-	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:s, s:f, s:f, s:o, s:o, s:b, s:o, s:o, s:s, s:o}",
+	status = stmt_text(st, 16);
+	if (!stmt_isnull(st, 20)) {
+		/* a supervisor's decision stands over the verdict */
+		status = strcmp(stmt_text(st, 20), "accepted") == 0 ? "verified" : "rejected";
+		review = json_pack("{s:s, s:s?, s:o, s:I}", "decision", stmt_text(st, 20), "note", stmt_text(st, 21),
+				   "by", json_id(stmt_i64(st, 22)), "at", (json_int_t)stmt_i64(st, 23));
+	}
+	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:s, s:f, s:f, s:o, s:o, s:b, s:o, s:o, s:s, s:o,"
+		      " s:s, s:o}",
 		      "id", json_id(stmt_i64(st, 0)), "person_id", json_id(stmt_i64(st, 1)), "posting_id",
 		      stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)), "device_id",
 		      stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "source", stmt_text(st, 4),
@@ -252,7 +262,7 @@ int att_checkin_json(struct db *db, int64_t id, json_t **out)
 		      stmt_isnull(st, 12) ? json_null() : json_real(stmt_double(st, 12)), "mock",
 		      (int)stmt_i64(st, 13), "batt", stmt_isnull(st, 14) ? json_null() : json_integer(stmt_i64(st, 14)),
 		      "place_id", stmt_isnull(st, 15) ? json_null() : json_id(stmt_i64(st, 15)), "verdict",
-		      stmt_text(st, 16), "reasons", reasons);
+		      stmt_text(st, 16), "reasons", reasons, "status", status, "review", review ? review : json_null());
 	reasons = NULL;
 	rc = o ? DF_OK : DF_ENOMEM;
 out:

@@ -2,7 +2,8 @@
  * presence.c - "presence now": for a unit (or everything the caller
  * reaches) on a day, who holds a post there and how their day stands:
  * verified, doubtful or rejected (the best verdict among the day's
- * check-ins: verified beats doubtful beats rejected), or absent (none).
+ * check-ins, after supervisors' reviews: verified beats doubtful beats
+ * rejected), or absent (none).
  * The web app polls it for the live presence page.
  *
  *   GET /api/v1/presence?unit=ID&day=YYYY-MM-DD&limit=N
@@ -84,8 +85,9 @@ static struct row *find(struct row *rows, size_t n, int64_t person)
 static int mark(struct db *db, const char *day, struct row *rows, size_t n)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT person_id, id, verdict FROM att_checkins WHERE day = ?1 ORDER BY at_ms, id",
-			    &st);
+	int rc = db_prepare(db, "SELECT person_id, id, CASE WHEN review = 'accepted' THEN 'verified'"
+				" WHEN review = 'rejected' THEN 'rejected' ELSE verdict END"
+				" FROM att_checkins WHERE day = ?1 ORDER BY at_ms, id", &st);
 
 	if (rc != DF_OK)
 		return rc;

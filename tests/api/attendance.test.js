@@ -228,3 +228,36 @@ test('presence now', async (t) => {
     assert.equal(all.body.unit, null);
   });
 });
+
+test('supervisors review doubtful check-ins', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  const dcq = await srv.login('dc.quetta');
+  const fo = await srv.login('fo.quetta.edu');
+  const kech = await srv.login('dc.kech');
+  const doubtful = (await fo.post('/api/v1/checkins', { kind: 'in', ...FAR, accuracy_m: 10 })).body;
+  assert.equal(doubtful.verdict, 'doubtful');
+  assert.equal(doubtful.status, 'doubtful');
+  assert.equal(doubtful.review, null);
+  const mock = (await fo.post('/api/v1/checkins', { kind: 'out', ...FAR, accuracy_m: 10, mock: true })).body;
+  assert.equal(mock.verdict, 'rejected');
+
+  assertProblem(await fo.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'accept' }), 403);
+  assertProblem(await kech.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'accept' }), 404);
+  assertProblem(await dcq.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'maybe' }), 422, 'decision');
+  assertProblem(await dcq.post(`/api/v1/checkins/${mock.id}/review`, { decision: 'accept' }), 409);
+  assertProblem(await dcq.post('/api/v1/checkins/999999/review', { decision: 'accept' }), 404);
+  const ok = await dcq.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'accept', note: 'On a school inspection; the tour order is on file.' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.body.verdict, 'doubtful', 'the verdict and its reasons are kept');
+  assert.equal(ok.body.status, 'verified');
+  assert.equal(ok.body.review.decision, 'accepted');
+  assert.match(ok.body.review.note, /inspection/);
+  assertProblem(await dcq.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'reject' }), 409);
+  const audited = srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event = 'attendance.checkin.review' AND object_id = ${doubtful.id}`).trim();
+  assert.equal(audited, '1');
+  // presence counts the accepted check-in as verified
+  const fme = (await fo.get('/api/v1/me')).body;
+  const p = await dcq.get('/api/v1/presence?limit=1000');
+  assert.equal(p.body.items.find((i) => i.person.id === fme.person.id).status, 'verified');
+});
