@@ -6,7 +6,7 @@
  * rejected), or absent (none).
  * The web app polls it for the live presence page.
  *
- *   GET /api/v1/presence?unit=ID&day=YYYY-MM-DD&limit=N
+ *   GET /api/v1/presence?unit=ID&day=YYYY-MM-DD&status=S&limit=N
  *   -> {"day", "unit": {"id","name","kind"} | null,
  *       "counts": {"on_duty","verified","doubtful","rejected","absent"},
  *       "items": [{"person":{"id","name"}, "post":{"id","designation",
@@ -15,8 +15,10 @@
  *       "positions": [{"person_id","name","lat","lon","at_ms","verdict"}]}
  *
  * Items come doubtful first (they need a supervisor), then rejected,
- * absent and verified, each by name; at most `limit` (default 200, at most
- * 1000).  positions holds the last verified fix of each person in scope.
+ * absent and verified, each by name; only those of `status` when given;
+ * at most `limit` (default 200, at most 1000).  counts are always of
+ * everyone in scope.  positions holds the last verified fix of each person
+ * in scope (its "verdict" is the check-in's status after any review).
  * Needs attendance.read; rows are limited to the caller's reach (a
  * secretary sees their department only).  Leave and tours are not
  * recorded yet, so nobody is "on leave" (docs/ATTENDANCE.md).
@@ -139,20 +141,23 @@ static json_t *position_json(struct db *db, const struct row *w)
 		return NULL;
 	o = json_pack("{s:o, s:s, s:O, s:O, s:O, s:O}", "person_id", json_id(w->h->pg.person), "name", w->h->name,
 		      "lat", json_object_get(c, "lat"), "lon", json_object_get(c, "lon"), "at_ms",
-		      json_object_get(c, "at_ms"), "verdict", json_object_get(c, "verdict"));
+		      json_object_get(c, "at_ms"), "verdict", json_object_get(c, "status"));
 	json_decref(c);
 	return o;
 }
 
 /* build - the answer for the rows (sorted for showing). */
 static json_t *build(struct db *db, const char *day, json_t *unit, const struct row *rows, size_t n, size_t limit,
-		     const size_t counts[ST_COUNT])
+		     int only, const size_t counts[ST_COUNT])
 {
 	json_t *items = json_array(), *positions = json_array();
-	size_t shown = 0;
+	size_t shown = 0, listed = 0;
 
 	for (size_t i = 0; items && positions && i < n; i++) {
-		if (shown < limit && json_array_append_new(items, item_json(db, &rows[i])) == 0)
+		int wanted = only < 0 || rows[i].status == (enum status)only;
+
+		listed += wanted;
+		if (wanted && shown < limit && json_array_append_new(items, item_json(db, &rows[i])) == 0)
 			shown++;
 		if (rows[i].verified_id)
 			json_array_append_new(positions, position_json(db, &rows[i]));
@@ -161,7 +166,7 @@ static json_t *build(struct db *db, const char *day, json_t *unit, const struct 
 			 unit ? unit : json_null(), "counts", "on_duty", (json_int_t)n, "verified",
 			 (json_int_t)counts[ST_VERIFIED], "doubtful", (json_int_t)counts[ST_DOUBTFUL], "rejected",
 			 (json_int_t)counts[ST_REJECTED], "absent", (json_int_t)counts[ST_ABSENT], "items", items, "more",
-			 n > shown, "positions", positions);
+			 listed > shown, "positions", positions);
 }
 
 int presence_get(struct request *r)
@@ -174,6 +179,8 @@ int presence_get(struct request *r)
 	int64_t unit = 0, limit = LIMIT_DEFAULT;
 	cal_day day = cal_day_of_instant(clock_now_ms());
 	const char *us = req_query(r, "unit"), *ds = req_query(r, "day"), *ls = req_query(r, "limit");
+	const char *ss = req_query(r, "status");
+	int only = -1;
 	char d[11], name[128];
 	json_t *unit_json = NULL, *out = NULL;
 	enum unit_kind kind;
@@ -196,6 +203,11 @@ int presence_get(struct request *r)
 		if (!*ls || *end || limit < 1 || limit > LIMIT_MAX)
 			return req_problem_field(r, 400, "limit", "limit must be from 1 to %d", LIMIT_MAX);
 	}
+	for (int i = 0; ss && i < ST_COUNT; i++)
+		if (strcmp(ss, status_names[i]) == 0)
+			only = i;
+	if (ss && only < 0)
+		return req_problem_field(r, 400, "status", "status must be verified, doubtful, rejected or absent");
 	if (unit && authz_object(r, "attendance.read", unit, 0) != DF_OK)
 		return r->problem_status ? r->problem_status : req_fail(r, DF_EDENIED);
 	rc = authz_reach(r, "attendance.read", areas, AUTHZ_MAX_GRANTS, &nareas);
@@ -228,7 +240,7 @@ int presence_get(struct request *r)
 		    org_unit_kind(db, unit, day, &kind) == DF_OK)
 			unit_json = json_pack("{s:o, s:s, s:s}", "id", json_id(unit), "name", name, "kind",
 					      unit_kind_name(kind));
-		out = build(db, d, unit_json, rows, n, (size_t)limit, counts);
+		out = build(db, d, unit_json, rows, n, (size_t)limit, only, counts);
 		status = req_reply_take(r, 200, &out);
 	} else {
 		status = req_fail(r, rc);

@@ -208,6 +208,11 @@ test('presence now', async (t) => {
     assert.equal(far.body.verdict, 'doubtful');
     const again = await dcq.get(`/api/v1/presence?unit=${district}&limit=1000`);
     assert.equal(again.body.items.find((i) => i.person.id === fme.person.id).status, 'verified', 'the best of the day stands');
+    const onlyVerified = await dcq.get(`/api/v1/presence?unit=${district}&status=verified&limit=1000`);
+    assert.equal(onlyVerified.body.items.length, onlyVerified.body.counts.verified);
+    assert.ok(onlyVerified.body.items.every((i) => i.status === 'verified'));
+    assert.equal(onlyVerified.body.counts.on_duty, after.body.counts.on_duty, 'counts are of everyone');
+    assertProblem(await dcq.get(`/api/v1/presence?status=late`), 400, 'status');
     const limited = await dcq.get(`/api/v1/presence?unit=${district}&limit=5`);
     assert.equal(limited.body.items.length, 5);
     assert.equal(limited.body.more, true);
