@@ -14,6 +14,8 @@ export const routes = [
   { path: '/vacancies', title: 'nav.vacancies', component: Vacancies, nav: true },
   { path: '/login', title: 'nav.login', load: () => import('./pages/Login.jsx') },
   { path: '/people/new', title: 'nav.newPerson', load: () => import('./pages/NewPerson.jsx'), auth: true, action: 'people.write', nav: true },
+  { path: '/attendance', title: 'nav.attendance', load: () => import('./pages/Attendance.jsx'), auth: true, nav: true },
+  { path: '/presence', title: 'nav.presence', load: () => import('./pages/Presence.jsx'), auth: true, action: 'attendance.read', nav: true },
   { path: '/outbox', title: 'nav.outbox', load: () => import('./pages/Outbox.jsx') },
 ];
 

@@ -10,18 +10,9 @@
 // Each district path has class "daftar-district" and data-id / data-name;
 // the container says data-level and data-drawn (for tests and styling).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import { t, useLang, fmtPercent, fmtNumber } from '../i18n/index.js';
 import { rateColor, RATE_CLASSES, RATE_COLORS, NO_DATA_COLOR } from './geo.js';
-
-let configPromise = null;
-function loadConfig() {
-  configPromise ||= fetch('/config.json', { credentials: 'same-origin' })
-    .then((r) => (r.ok ? r.json() : {}))
-    .catch(() => ({}));
-  return configPromise;
-}
+import { L, loadMapConfig } from './leafletSetup.js';
 
 function inFocus(p, focus, units) {
   if (focus.level === 'province') return true;
@@ -64,7 +55,7 @@ export default function ProvinceMap({ geo, units, rowsById, focus, onPick, label
     m.attributionControl.setPrefix(false);
     m.setView([28.9, 66.5], 6);
     map.current = m;
-    loadConfig().then(setConfig);
+    loadMapConfig().then(setConfig);
     const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => m.invalidateSize()) : null;
     if (ro) ro.observe(el.current);
     return () => { if (ro) ro.disconnect(); m.remove(); map.current = null; };

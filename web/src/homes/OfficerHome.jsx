@@ -1,6 +1,7 @@
 // OfficerHome - "my day" for officers below the district head: today's
 // date, who they are, their postings (GET /api/v1/me) and the vacant posts
-// of their office.  Modules (attendance, tasks, files) add their cards here.
+// of their office, and a card to check in for the day (/attendance).
+// Modules (tasks, files) add their cards here.
 import { t, useLang, fmtDay } from '../i18n/index.js';
 import { can } from '../lib/session.js';
 import { useApi } from '../lib/useApi.js';
@@ -34,6 +35,11 @@ export default function OfficerHome({ user, me }) {
     <div class="page home" data-home="officer">
       <h1 tabIndex={-1}>{t('home.officer.title', { name })}</h1>
       <p class="lead">{t('home.officer.today', { date: fmtDay(me && me.as_of, 'full') })}</p>
+      <section class="card checkin-card" aria-labelledby="checkin-card-title">
+        <h2 id="checkin-card-title">{t('home.officer.checkinTitle')}</h2>
+        <p>{t('home.officer.checkinBody')}</p>
+        <p><a class="button primary" href="/attendance" data-checkin-link>{t('home.officer.checkinLink')}</a></p>
+      </section>
       <section aria-labelledby="postings-title" class="card">
         <h2 id="postings-title">{t('home.officer.postings')}</h2>
         {postings.length === 0 ? <p>{t('home.officer.noPostings')}</p> : (
