@@ -43,7 +43,7 @@ struct db;
 int idem_start(struct request *r);
 /* idem_settle - after a handler that answered status: when it failed
  * (>= 400) and a copy of the request with the same key has committed in
- * the meantime, the answer a repeat gets (replay or 409); else status. */
+ * the meantime, what a repeat would be answered (a replay or a 409); else status. */
 int idem_settle(struct request *r, int status);
 /* idem_finish - after the handler: keep a 2xx answer with its claimed key. */
 void idem_finish(struct request *r);
