@@ -137,6 +137,8 @@ test('offline', async (t) => {
     await page.waitForSelector('path.daftar-district', { state: 'attached', timeout: 30000 });
     // the answers of this visit are in the worker's cache
     await page.waitForFunction(async () => (await (await caches.open('daftar-api')).keys()).some((r) => r.url.includes('/org/geojson')));
+    // and who is signed in (what stands in for the session offline)
+    await page.waitForFunction(async () => (await (await caches.open('daftar-api')).keys()).some((r) => r.url.endsWith('/api/v1/me')));
     await context.setOffline(true);
     await page.reload();
     await page.waitForSelector('[data-home=province]');

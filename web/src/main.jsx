@@ -4,7 +4,8 @@ import { render } from 'preact';
 import './styles/app.css';
 import { initLang } from './i18n/index.js';
 import { startRouter } from './lib/router.js';
-import { loadSession } from './lib/session.js';
+import { loadSession, session } from './lib/session.js';
+import { api } from './lib/api.js';
 import { startOutbox } from './lib/outbox.js';
 import { registerServiceWorker } from './lib/sw.js';
 import App from './app.jsx';
@@ -18,6 +19,15 @@ window.addEventListener('vite:preloadError', (e) => {
   if (!reloaded && navigator.onLine) { e.preventDefault(); location.reload(); }
 });
 window.addEventListener('load', () => setTimeout(() => { try { sessionStorage.removeItem('daftar.reloaded'); } catch { /* no storage */ } }, 10000));
+
+// The service worker took control (the first visit, right after it
+// installed): answers fetched before it did are not in its cache, so the
+// signed-in user's own /me would be missing offline.  Ask again through it.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (session.get().state === 'user') api.get('/api/v1/me').catch(() => { /* offline: nothing to seed */ });
+  });
+}
 
 async function start() {
   await initLang();
