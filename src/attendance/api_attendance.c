@@ -30,6 +30,7 @@
 #include "att_int.h"
 #include "attendance.h"
 #include "core/audit.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/http.h"
@@ -92,56 +93,20 @@ static int may_person(struct request *r, int64_t person, const char *action)
 	return rc;
 }
 
-/* ident_hash - hex SHA-256 of a device identifier. */
-static void ident_hash(const char *ident, char out[65])
+/* query_person - the person a read is about: ?person=ID, else the caller;
+ * then action on them checked (may_person).  DF_OK or an error with the
+ * problem recorded. */
+static int query_person(struct request *r, const char *action, int64_t *person)
 {
-	unsigned char d[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(d, (const unsigned char *)ident, strlen(ident));
-	sodium_bin2hex(out, 65, d, sizeof d);
-}
-
-/* ident_new - a fresh identifier: base32 (RFC 4648 alphabet) of random bytes. */
-static void ident_new(char out[IDENT_LEN + 1])
-{
-	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	unsigned char b[IDENT_BYTES];
-	unsigned acc = 0, bits = 0;
-	size_t o = 0;
-
-	randombytes_buf(b, sizeof b);
-	for (size_t i = 0; i < sizeof b; i++) {
-		acc = (acc << 8) | b[i];
-		bits += 8;
-		while (bits >= 5 && o < IDENT_LEN) {
-			out[o++] = alpha[(acc >> (bits - 5)) & 31];
-			bits -= 5;
-		}
-	}
-	if (bits > 0 && o < IDENT_LEN)
-		out[o++] = alpha[(acc << (5 - bits)) & 31];
-	out[o] = '\0';
-	sodium_memzero(b, sizeof b);
-}
-
-/* query_id - a positive id in query argument name; 0 when absent. */
-static int query_id(struct request *r, const char *name, int64_t *out)
-{
-	const char *s = req_query(r, name);
-	json_t *v;
-	int rc;
-
-	*out = 0;
-	if (!s)
-		return DF_OK;
-	v = json_string(s);
-	rc = v ? json_parse_id(v, out) : DF_ENOMEM;
-	json_decref(v);
-	if (rc != DF_OK || *out <= 0) {
-		req_problem_field(r, 400, name, "%s must be an id", name);
+	if (req_query_id(r, "person", person) != DF_OK)
+		return DF_EINVAL;
+	if (!*person)
+		*person = r->who.person_id;
+	if (!*person) {
+		req_problem_field(r, 400, "person", "person is required (you are not a person)");
 		return DF_EINVAL;
 	}
-	return DF_OK;
+	return may_person(r, *person, action);
 }
 
 /* reply_items - answer 200 {"items": [row(st) for each row]} (st bound;
@@ -189,7 +154,7 @@ static int post_devices(struct request *r)
 	struct stmt *st = NULL;
 	const char *label = NULL;
 	int64_t person = r->who.person_id, id = 0, live = 0;
-	char ident[IDENT_LEN + 1], hash[65];
+	char ident[IDENT_LEN + 1] = "", hash[65];
 	json_t *out = NULL;
 	int rc, status;
 
@@ -216,8 +181,9 @@ static int post_devices(struct request *r)
 		db_rollback(db);
 		return status;
 	}
-	ident_new(ident);
-	ident_hash(ident, hash);
+	if (rc == DF_OK)
+		rc = auth_random_base32(IDENT_BYTES, ident, sizeof ident);
+	auth_sha256_hex(ident, strlen(ident), hash);
 	if (rc == DF_OK)
 		rc = db_prepare(db, "INSERT INTO att_devices (id, person_id, ident_hash, label, hint, created_at,"
 				    " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st);
@@ -259,13 +225,7 @@ static int get_devices(struct request *r)
 	int64_t person = 0;
 	int rc;
 
-	if (query_id(r, "person", &person) != DF_OK)
-		return r->problem_status;
-	if (!person)
-		person = r->who.person_id;
-	if (!person)
-		return req_problem_field(r, 400, "person", "person is required (you are not a person)");
-	rc = may_person(r, person, "attendance.read");
+	rc = query_person(r, "attendance.read", &person);
 	if (rc == DF_OK)
 		rc = req_db(r, &db);
 	if (rc == DF_OK)
@@ -582,15 +542,9 @@ static int get_checkins(struct request *r)
 	json_t *items = NULL, *out = NULL;
 	int rc;
 
-	if (query_id(r, "person", &person) != DF_OK)
-		return r->problem_status;
 	if (ds && cal_parse(ds, &day) != DF_OK)
 		return req_problem_field(r, 400, "day", "day must be a date YYYY-MM-DD");
-	if (!person)
-		person = r->who.person_id;
-	if (!person)
-		return req_problem_field(r, 400, "person", "person is required (you are not a person)");
-	rc = may_person(r, person, "attendance.read");
+	rc = query_person(r, "attendance.read", &person);
 	if (rc == DF_OK)
 		rc = req_db(r, &db);
 	if (rc == DF_OK)
@@ -736,7 +690,7 @@ static int osmand(struct request *r)
 	}
 	if (rc != DF_OK)
 		return req_problem_field(r, 400, rep.field, "%s", rep.why);
-	ident_hash(rep.device_id, hash);
+	auth_sha256_hex(rep.device_id, strlen(rep.device_id), hash);
 	rc = req_db(r, &db);
 	if (rc == DF_OK) {
 		struct stmt *st = NULL;

@@ -119,31 +119,33 @@ static int mark(struct db *db, const char *day, struct row *rows, size_t n)
 	return rc;
 }
 
-/* item_json - one row of the list. */
-static json_t *item_json(struct db *db, const struct row *w)
+/* item_json - one row of the list, its last check-in as read (last,
+ * not taken; NULL for none). */
+static json_t *item_json(const struct row *w, json_t *last)
 {
-	json_t *last = NULL;
-
-	if (w->last_id && att_checkin_json(db, w->last_id, &last) != DF_OK)
-		last = NULL;
-	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s, s:{s:o, s:s}}, s:s, s:o}", "person", "id",
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s, s:{s:o, s:s}}, s:s, s:O}", "person", "id",
 			 json_id(w->h->pg.person), "name", w->h->name, "post", "id", json_id(w->h->pg.post),
 			 "designation", w->h->pg.designation, "unit", "id", json_id(w->h->pg.unit), "name",
 			 w->h->unit_name, "status", status_names[w->status], "last", last ? last : json_null());
 }
 
-/* position_json - the last verified fix of a person, for the map. */
-static json_t *position_json(struct db *db, const struct row *w)
+/* checkin - check-in id as JSON, NULL for 0 or when it cannot be read. */
+static json_t *checkin(struct db *db, int64_t id)
 {
-	json_t *c = NULL, *o;
+	json_t *c = NULL;
 
-	if (att_checkin_json(db, w->verified_id, &c) != DF_OK)
-		return NULL;
-	o = json_pack("{s:o, s:s, s:O, s:O, s:O, s:O}", "person_id", json_id(w->h->pg.person), "name", w->h->name,
-		      "lat", json_object_get(c, "lat"), "lon", json_object_get(c, "lon"), "at_ms",
-		      json_object_get(c, "at_ms"), "verdict", json_object_get(c, "status"));
-	json_decref(c);
-	return o;
+	if (id && att_checkin_json(db, id, &c) != DF_OK)
+		c = NULL;
+	return c;
+}
+
+/* position_json - the last verified fix of a person, for the map, from
+ * that check-in c (not taken). */
+static json_t *position_json(const struct row *w, json_t *c)
+{
+	return json_pack("{s:o, s:s, s:O, s:O, s:O, s:O}", "person_id", json_id(w->h->pg.person), "name",
+			 w->h->name, "lat", json_object_get(c, "lat"), "lon", json_object_get(c, "lon"), "at_ms",
+			 json_object_get(c, "at_ms"), "verdict", json_object_get(c, "status"));
 }
 
 /* build - the answer for the rows (sorted for showing). */
@@ -154,13 +156,22 @@ static json_t *build(struct db *db, const char *day, json_t *unit, const struct 
 	size_t shown = 0, listed = 0;
 
 	for (size_t i = 0; items && positions && i < n; i++) {
-		int wanted = only < 0 || rows[i].status == (enum status)only;
+		const struct row *w = &rows[i];
+		int wanted = only < 0 || w->status == (enum status)only;
+		int show = wanted && shown < limit;
+		json_t *last = show ? checkin(db, w->last_id) : NULL, *ver = NULL;
 
 		listed += wanted;
-		if (wanted && shown < limit && json_array_append_new(items, item_json(db, &rows[i])) == 0)
+		if (show && json_array_append_new(items, item_json(w, last)) == 0)
 			shown++;
-		if (rows[i].verified_id)
-			json_array_append_new(positions, position_json(db, &rows[i]));
+		if (w->verified_id) {
+			/* read once: the last check-in of the day is often the verified one */
+			ver = last && w->verified_id == w->last_id ? json_incref(last) : checkin(db, w->verified_id);
+			if (ver)
+				json_array_append_new(positions, position_json(w, ver));
+		}
+		json_decref(ver);
+		json_decref(last);
 	}
 	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:b, s:o}", "day", day, "unit",
 			 unit ? unit : json_null(), "counts", "on_duty", (json_int_t)n, "verified",
@@ -178,7 +189,7 @@ int presence_get(struct request *r)
 	size_t nareas = 0, n = 0, counts[ST_COUNT] = { 0 };
 	int64_t unit = 0, limit = LIMIT_DEFAULT;
 	cal_day day = cal_day_of_instant(clock_now_ms());
-	const char *us = req_query(r, "unit"), *ds = req_query(r, "day"), *ls = req_query(r, "limit");
+	const char *ds = req_query(r, "day"), *ls = req_query(r, "limit");
 	const char *ss = req_query(r, "status");
 	int only = -1;
 	char d[11], name[128];
@@ -186,14 +197,8 @@ int presence_get(struct request *r)
 	enum unit_kind kind;
 	int rc, status;
 
-	if (us) {
-		json_t *v = json_string(us);
-
-		rc = v ? json_parse_id(v, &unit) : DF_ENOMEM;
-		json_decref(v);
-		if (rc != DF_OK || unit <= 0)
-			return req_problem_field(r, 400, "unit", "unit must be an id");
-	}
+	if (req_query_id(r, "unit", &unit) != DF_OK)
+		return r->problem_status;
 	if (ds && cal_parse(ds, &day) != DF_OK)
 		return req_problem_field(r, 400, "day", "day must be a date YYYY-MM-DD");
 	if (ls) {

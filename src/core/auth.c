@@ -372,18 +372,24 @@ int auth_totp_check(const char *base32_secret, int64_t now_ms, const char *otp)
 	return rc;
 }
 
-int auth_totp_new_secret(char out[AUTH_TOTP_SECRET_MAX + 1])
+int auth_random_base32(size_t nbytes, char *out, size_t outlen)
 {
-	char bin[TOTP_SECRET_BYTES];
+	char bin[64];
 	char *b32 = NULL;
 	size_t n = 0;
 	int rc = DF_ENOMEM;
 
-	out[0] = '\0';
-	randombytes_buf(bin, sizeof bin);
-	if (oath_base32_encode(bin, sizeof bin, &b32, &n) != OATH_OK)
+	if (outlen)
+		out[0] = '\0';
+	if (nbytes < 1 || nbytes > sizeof bin)
+		return DF_EINVAL;
+	randombytes_buf(bin, nbytes);
+	if (oath_base32_encode(bin, nbytes, &b32, &n) != OATH_OK)
 		goto out;
-	if (n == 0 || n > AUTH_TOTP_SECRET_MAX)
+	while (n > 0 && b32[n - 1] == '=')
+		n--;
+	rc = DF_ETOOBIG;
+	if (n == 0 || n + 1 > outlen)
 		goto out;
 	memcpy(out, b32, n);
 	out[n] = '\0';
@@ -395,6 +401,11 @@ out:
 	}
 	sodium_memzero(bin, sizeof bin);
 	return rc;
+}
+
+int auth_totp_new_secret(char out[AUTH_TOTP_SECRET_MAX + 1])
+{
+	return auth_random_base32(TOTP_SECRET_BYTES, out, AUTH_TOTP_SECRET_MAX + 1);
 }
 
 /* --------------------------------------------------------- throttling */

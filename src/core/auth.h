@@ -187,6 +187,11 @@ int auth_throttle_clear(struct db *db, const char *username) DF_WUR;
 
 /* auth_random_key - 32 random bytes as base64url without padding. */
 void auth_random_key(char out[AUTH_KEY_LEN + 1]);
+/* auth_random_base32 - nbytes (1..64) random bytes as base32 (RFC 4648,
+ * upper case, no padding) into out (outlen bytes with the NUL): keys a
+ * person types on a phone (TOTP secrets, device identifiers).  DF_ETOOBIG
+ * when out is too small, DF_ENOMEM. */
+int auth_random_base32(size_t nbytes, char *out, size_t outlen) DF_WUR;
 /* auth_sha256_hex - SHA-256 of len bytes as lowercase hex. */
 void auth_sha256_hex(const void *p, size_t len, char out[65]);
 /* auth_key_ok - 1 if s is exactly AUTH_KEY_LEN characters of base64url

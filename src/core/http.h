@@ -127,6 +127,10 @@ const char *req_param(const struct request *r, const char *name);
 /* req_param_id - parse path parameter {name} as a positive int64 id;
  * records a 404 problem and returns DF_ENOTFOUND when it is not one. */
 int req_param_id(struct request *r, const char *name, int64_t *out) DF_WUR;
+/* req_query_id - query argument name as a positive id into *out (0 when
+ * absent); records a 400 problem naming it and returns DF_EINVAL when it
+ * is present but not an id. */
+int req_query_id(struct request *r, const char *name, int64_t *out) DF_WUR;
 /* req_query - a query string argument, or NULL. */
 const char *req_query(const struct request *r, const char *name);
 /* req_query_string - the request's query arguments, percent-encoded again,

@@ -63,6 +63,18 @@ int req_param_id(struct request *r, const char *name, int64_t *out)
 	return DF_OK;
 }
 
+int req_query_id(struct request *r, const char *name, int64_t *out)
+{
+	const char *s = req_query(r, name);
+
+	*out = 0;
+	if (s && parse_id(s, out) != DF_OK) {
+		*out = 0;
+		return req_problem_field(r, 400, name, "%s must be an id", name), DF_EINVAL;
+	}
+	return DF_OK;
+}
+
 const char *req_query(const struct request *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
