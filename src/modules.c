@@ -6,6 +6,7 @@
 #include "attendance/attendance.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/inbox.h"
 #include "core/system.h"
 #include "modules.h"
 #include "org/people.h"
@@ -15,6 +16,7 @@ const struct module *const daftar_modules[] = {
 	&system_module,
 	&auth_module,
 	&audit_module,
+	&inbox_module,
 	&org_module,
 	&people_module,
 	&attendance_module,

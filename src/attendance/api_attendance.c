@@ -29,6 +29,7 @@
 #include <string.h>
 #include "att_int.h"
 #include "attendance.h"
+#include "core/app.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/calendar.h"
@@ -53,8 +54,7 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* finish - commit on success, roll back otherwise. */
-static int finish(struct db *db, int rc)
+int att_finish(struct db *db, int rc)
 {
 	if (rc == DF_OK)
 		rc = db_commit(db);
@@ -79,7 +79,7 @@ static int exec_id_now(struct db *db, const char *sql, int64_t id)
 }
 
 /* may_person - the caller is person, or holds action where person is posted. */
-static int may_person(struct request *r, int64_t person, const char *action)
+int att_may_person(struct request *r, int64_t person, const char *action)
 {
 	int rc;
 
@@ -106,7 +106,7 @@ static int query_person(struct request *r, const char *action, int64_t *person)
 		req_problem_field(r, 400, "person", "person is required (you are not a person)");
 		return DF_EINVAL;
 	}
-	return may_person(r, *person, action);
+	return att_may_person(r, *person, action);
 }
 
 /* reply_items - answer 200 {"items": [row(st) for each row]} (st bound;
@@ -163,7 +163,7 @@ static int post_devices(struct request *r)
 		return r->problem_status;
 	if (!person)
 		return req_problem_field(r, 422, "person_id", "person_id is required (you are not a person)");
-	rc = may_person(r, person, "attendance.manage");
+	rc = att_may_person(r, person, "attendance.manage");
 	if (rc == DF_OK)
 		rc = req_db(r, &db);
 	if (rc == DF_OK)
@@ -206,7 +206,7 @@ static int post_devices(struct request *r)
 			 : DF_ENOMEM;
 		json_decref(rec);
 	}
-	rc = finish(db, rc);
+	rc = att_finish(db, rc);
 	if (rc != DF_OK) {
 		sodium_memzero(ident, sizeof ident);
 		return req_fail(r, rc);
@@ -252,14 +252,14 @@ static int delete_device(struct request *r)
 	if (rc == DF_ENOTFOUND)
 		return req_problem(r, 404, "no such device");
 	if (rc == DF_OK)
-		rc = may_person(r, person, "attendance.manage");
+		rc = att_may_person(r, person, "attendance.manage");
 	if (rc == DF_OK)
 		rc = db_begin(db);
 	if (rc == DF_OK) {
 		rc = exec_id_now(db, "UPDATE att_devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", id);
 		if (rc == DF_OK)
 			rc = audit_append(db, "attendance.device.revoke", "device", id, r->who.user_id, NULL, 0, NULL);
-		rc = finish(db, rc);
+		rc = att_finish(db, rc);
 	}
 	if (rc != DF_OK)
 		return req_fail(r, rc);
@@ -389,7 +389,7 @@ static int post_places(struct request *r)
 			 : DF_ENOMEM;
 		json_decref(rec);
 	}
-	rc = finish(db, rc);
+	rc = att_finish(db, rc);
 	if (rc == DF_OK)
 		rc = db_prepare(db, "SELECT " PLACE_COLS " FROM att_places WHERE id = ?1", &st);
 	if (rc == DF_OK) {
@@ -490,7 +490,7 @@ static int post_checkins(struct request *r)
 		json_t *o = batch ? json_array_get(items, i) : r->body_json;
 		const char *kind = NULL;
 		struct fix f;
-		int repeat = 0;
+		enum att_outcome outcome = ATT_STORED;
 
 		if (read_fix(r, o, &kind, &f) != DF_OK) {
 			if (batch && r->problem_field[0]) {
@@ -505,15 +505,16 @@ static int post_checkins(struct request *r)
 		}
 		json_decref(one);
 		one = NULL;
-		rc = att_record(db, r->who.person_id, ATT_WEB, 0, kind, &f, r->who.user_id, &one, &repeat);
-		if (rc == DF_OK && !repeat) {
+		rc = att_record(db, &r->app->cfg, r->who.person_id, ATT_WEB, 0, kind, &f, r->who.user_id, &one,
+				&outcome);
+		if (rc == DF_OK && outcome == ATT_STORED) {
 			stored++;
 			any_new = 1;
 		}
 		if (rc == DF_OK && one && (!arr || json_array_append(arr, one)))
 			rc = DF_ENOMEM;
 	}
-	rc = finish(db, rc);
+	rc = att_finish(db, rc);
 	if (rc != DF_OK) {
 		json_decref(arr);
 		json_decref(one);
@@ -586,6 +587,7 @@ static int post_review(struct request *r)
 	struct stmt *st = NULL;
 	const char *decision = NULL, *note = NULL, *verdict;
 	int64_t id = 0, person = 0, unit = 0, dept = 0;
+	cal_day day = 0;
 	int reviewed = 0, rc;
 	json_t *out = NULL;
 
@@ -601,10 +603,10 @@ static int post_review(struct request *r)
 		rc = db_begin(db);
 	if (rc != DF_OK)
 		return req_fail(r, rc);
-	rc = db_prepare(db, "SELECT person_id, unit_id, department_id, verdict, review FROM att_checkins WHERE id = ?1",
-			&st);
+	rc = db_prepare(db, "SELECT person_id, unit_id, department_id, verdict, review, day FROM att_checkins"
+			    " WHERE id = ?1", &st);
 	if (rc != DF_OK)
-		return req_fail(r, finish(db, rc));
+		return req_fail(r, att_finish(db, rc));
 	stmt_bind_i64(st, 1, id);
 	rc = stmt_step(st);
 	if (rc == STMT_ROW) {
@@ -613,6 +615,8 @@ static int post_review(struct request *r)
 		dept = stmt_i64(st, 2);
 		verdict = stmt_text(st, 3);
 		reviewed = !stmt_isnull(st, 4);
+		if (cal_parse(stmt_text(st, 5), &day) != DF_OK)
+			day = 0;
 		rc = verdict && strcmp(verdict, "doubtful") == 0 ? DF_OK : DF_EINVAL;
 	} else if (rc == DF_OK) {
 		rc = DF_ENOTFOUND;
@@ -620,7 +624,7 @@ static int post_review(struct request *r)
 	stmt_done(st);
 	if (rc == DF_OK || rc == DF_EINVAL) {
 		/* reach first, so that a check-in out of reach stays a 404 */
-		int arc = unit ? authz_object(r, "attendance.manage", unit, dept) : may_person(r, person, "attendance.manage");
+		int arc = unit ? authz_object(r, "attendance.manage", unit, dept) : att_may_person(r, person, "attendance.manage");
 
 		if (arc != DF_OK)
 			rc = arc;
@@ -648,6 +652,8 @@ static int post_review(struct request *r)
 		rc = stmt_step(st);
 		stmt_done(st);
 	}
+	if (rc == DF_OK)
+		rc = att_day_refresh(db, &r->app->cfg, person, day);
 	if (rc == DF_OK) {
 		json_t *rec = json_pack("{s:s, s:s?}", "decision", decision, "note", note);
 
@@ -655,7 +661,7 @@ static int post_review(struct request *r)
 			 : DF_ENOMEM;
 		json_decref(rec);
 	}
-	rc = finish(db, rc);
+	rc = att_finish(db, rc);
 	if (rc == DF_OK)
 		rc = att_checkin_json(db, id, &out);
 	if (rc != DF_OK)
@@ -675,7 +681,8 @@ static int osmand(struct request *r)
 	char q[8192], hash[65];
 	int64_t device = 0, person = 0;
 	json_t *one = NULL, *out = NULL;
-	int rc, repeat = 0;
+	enum att_outcome outcome = ATT_STORED;
+	int rc;
 
 	if (type && strncmp(type, "application/json", 16) == 0) {
 		rc = osmand_parse_json(r->body.ptr ? r->body.ptr : "", r->body.len, clock_now_ms(), &rep);
@@ -714,16 +721,20 @@ static int osmand(struct request *r)
 		return req_problem_field(r, 400, "id", "unknown device identifier; register the device in daftar");
 	rc = db_begin(db);
 	if (rc == DF_OK)
-		rc = att_record(db, person, ATT_DEVICE, device, "fix", &rep.fix, 0, &one, &repeat);
+		rc = att_record(db, &r->app->cfg, person, ATT_DEVICE, device, "fix", &rep.fix, 0, &one, &outcome);
 	if (rc == DF_OK)
 		rc = exec_id_now(db, "UPDATE att_devices SET last_seen_at = ?2 WHERE id = ?1", device);
-	rc = finish(db, rc);
+	rc = att_finish(db, rc);
 	if (rc != DF_OK) {
 		json_decref(one);
 		return req_fail(r, rc);
 	}
-	out = json_pack("{s:O, s:O, s:O, s:b}", "id", json_object_get(one, "id"), "verdict",
-			json_object_get(one, "verdict"), "reasons", json_object_get(one, "reasons"), "repeat", repeat);
+	if (outcome == ATT_THINNED)
+		out = json_pack("{s:n, s:b, s:b}", "id", "kept", 0, "repeat", 0);
+	else
+		out = json_pack("{s:O, s:O, s:O, s:b, s:b}", "id", json_object_get(one, "id"), "verdict",
+				json_object_get(one, "verdict"), "reasons", json_object_get(one, "reasons"), "repeat",
+				outcome == ATT_REPEAT, "kept", 1);
 	json_decref(one);
 	return req_reply_take(r, 200, &out);
 }
@@ -754,11 +765,39 @@ static const struct migration migrations[] = {
 	     "ALTER TABLE att_checkins ADD COLUMN review_note TEXT;"
 	     "ALTER TABLE att_checkins ADD COLUMN reviewed_by BIGINT;"
 	     "ALTER TABLE att_checkins ADD COLUMN reviewed_at BIGINT;" },
+	{ 3, "CREATE TABLE att_hours ("
+	     " post_id BIGINT PRIMARY KEY, start_min INT NOT NULL, end_min INT NOT NULL, grace_min INT NOT NULL,"
+	     " updated_by BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+	     "CREATE TABLE att_absences ("
+	     " id BIGINT PRIMARY KEY, person_id BIGINT NOT NULL, kind TEXT NOT NULL, from_day TEXT NOT NULL,"
+	     " to_day TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, unit_id BIGINT,"
+	     " lat DOUBLE PRECISION, lon DOUBLE PRECISION, radius_m DOUBLE PRECISION, requested_by BIGINT NOT NULL,"
+	     " decided_by BIGINT, decided_at BIGINT, note TEXT, created_at BIGINT NOT NULL);"
+	     "CREATE INDEX att_absences_person ON att_absences (person_id, from_day);"
+	     "CREATE INDEX att_absences_days ON att_absences (from_day, to_day);"
+	     "CREATE TABLE att_days ("
+	     " person_id BIGINT NOT NULL, day TEXT NOT NULL, unit_id BIGINT, department_id BIGINT,"
+	     " status INT NOT NULL, first_ms BIGINT, late INT NOT NULL, checkins INT NOT NULL,"
+	     " PRIMARY KEY (person_id, day));"
+	     "CREATE INDEX att_days_day ON att_days (day, status);"
+	     "CREATE INDEX att_checkins_person_at ON att_checkins (person_id, at_ms);"
+	     "CREATE TABLE att_alerts ("
+	     " id BIGINT PRIMARY KEY, person_id BIGINT NOT NULL, posting_id BIGINT NOT NULL, level TEXT NOT NULL,"
+	     " since_day TEXT NOT NULL, days INT NOT NULL, as_of TEXT NOT NULL, supervisor_posting BIGINT,"
+	     " supervisor_person BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, resolved_at BIGINT,"
+	     " UNIQUE (person_id, level, since_day));"
+	     "CREATE INDEX att_alerts_open ON att_alerts (resolved_at, days);"
+	     "CREATE TABLE att_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);" },
 };
 
 static const char *const events[] = {
 	"attendance.device.register", "attendance.device.revoke", "attendance.place.create", "attendance.checkin",
-	"attendance.checkin.review", NULL,
+	"attendance.checkin.review", "attendance.hours.set", "attendance.absence.create",
+	"attendance.absence.decide", "attendance.absence.cancel", "attendance.absence.alert", NULL,
+};
+
+static const struct job_def jobs[] = {
+	{ "attendance.absence", 3600, absence_job, absence_job_interval },
 };
 
 static const struct route routes[] = {
@@ -771,6 +810,16 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/checkins", get_checkins, PERM_USER, 0, 0 },
 	{ "POST", "/api/v1/checkins/{id}/review", post_review, "attendance.manage", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/presence", presence_get, "attendance.read", 0, 0 },
+	{ "GET", "/api/v1/posts/{id}/hours", hours_get, PERM_USER, 0, 0 },
+	{ "PUT", "/api/v1/posts/{id}/hours", hours_put, "attendance.manage", BODY_MAX, ROUTE_JSON },
+	{ "DELETE", "/api/v1/posts/{id}/hours", hours_delete, "attendance.manage", 0, 0 },
+	{ "POST", "/api/v1/absences", absences_post, PERM_USER, BODY_MAX, ROUTE_JSON },
+	{ "GET", "/api/v1/absences", absences_get, PERM_USER, 0, 0 },
+	{ "POST", "/api/v1/absences/{id}/decision", absence_decision, "attendance.manage", BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/absences/{id}/cancel", absence_cancel, PERM_USER, 0, 0 },
+	{ "GET", "/api/v1/absentees", absentees_get, "attendance.read", 0, 0 },
+	{ "GET", "/api/v1/reports/attendance", report_get, "attendance.read", 0, 0 },
+	{ "GET", "/api/v1/reports/attendance/ranking", ranking_get, "attendance.read", 0, 0 },
 	{ "GET", "/api/v1/osmand", osmand, PERM_PUBLIC, 0, 0 },
 	{ "POST", "/api/v1/osmand", osmand, PERM_PUBLIC, 16384, ROUTE_RAW },
 };
@@ -781,5 +830,7 @@ const struct module attendance_module = {
 	.nroutes = COUNT_OF(routes),
 	.migrations = migrations,
 	.nmigrations = COUNT_OF(migrations),
+	.jobs = jobs,
+	.njobs = COUNT_OF(jobs),
 	.audit_events = events,
 };

@@ -1,13 +1,108 @@
 /*
- * att_int.h - internal to the attendance module: the handlers that live
- * outside api_attendance.c (which holds the route table).
+ * att_int.h - internal to the attendance module: what its files share
+ * beyond attendance.h.  The handlers that live outside api_attendance.c
+ * (which holds the route table), duty hours (hours.c), leave and tours
+ * (absence.c), the day of a person (day.c), reports (report.c) and the
+ * absence job (absentees.c).
  */
 #ifndef DF_ATT_INT_H
 #define DF_ATT_INT_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include "core/calendar.h"
+#include "core/result.h"
+
+struct app;
+struct config;
+struct db;
 struct request;
 
-/* GET /api/v1/presence (presence.c) */
-int presence_get(struct request *r);
+/* ------------------------------------------------------------ shared */
+
+/* att_finish - commit on success, roll back otherwise; the final result. */
+int att_finish(struct db *db, int rc) DF_WUR;
+
+/* att_may_person - may r act on person with action: the person themselves
+ * always; others by people_decide.  DF_OK, or the error with its problem
+ * recorded (404 outside the reach, 403 not allowed). */
+int att_may_person(struct request *r, int64_t person, const char *action) DF_WUR;
+
+/* -------------------------------------------------- duty hours (hours.c) */
+
+struct att_hours {
+	int start_min;   /* minutes after midnight, Asia/Karachi */
+	int end_min;     /* end > start */
+	int grace_min;   /* a presence after start + grace is late */
+	int is_default;  /* 1: the settings' defaults, the post has none */
+};
+
+/* att_hours_of - the duty hours of post (the settings' defaults when it has
+ * none, or post is 0). */
+int att_hours_of(struct db *db, const struct config *cfg, int64_t post, struct att_hours *out) DF_WUR;
+
+int hours_get(struct request *r);    /* GET /api/v1/posts/{id}/hours */
+int hours_put(struct request *r);    /* PUT /api/v1/posts/{id}/hours */
+int hours_delete(struct request *r); /* DELETE /api/v1/posts/{id}/hours */
+
+/* --------------------------------------------- leave and tours (absence.c) */
+
+enum att_away { ATT_LEAVE = 1, ATT_TOUR = 2 };
+
+/* An approved absence as judgement and reports use it. */
+struct att_absence {
+	int64_t id;
+	int64_t person;
+	enum att_away kind;
+	cal_day from, to;       /* inclusive */
+	int64_t unit;           /* a tour's district (0: none) */
+	double lat, lon, radius_m; /* a tour's circle (radius_m 0: none) */
+};
+
+/* att_absence_on - the approved absence of person covering day;
+ * DF_ENOTFOUND if none. */
+int att_absence_on(struct db *db, int64_t person, cal_day day, struct att_absence *out) DF_WUR;
+
+/* att_absences_between - every approved absence overlapping [from, to], by
+ * person then from: a malloc'd array in *out (free it), *n how many. */
+int att_absences_between(struct db *db, cal_day from, cal_day to, struct att_absence **out, size_t *n) DF_WUR;
+
+/* att_absence_find - in a list from att_absences_between, the absence of
+ * person covering day, or NULL. */
+const struct att_absence *att_absence_find(const struct att_absence *list, size_t n, int64_t person, cal_day day);
+
+int absences_post(struct request *r);     /* POST /api/v1/absences */
+int absences_get(struct request *r);      /* GET /api/v1/absences */
+int absence_decision(struct request *r);  /* POST /api/v1/absences/{id}/decision */
+int absence_cancel(struct request *r);    /* POST /api/v1/absences/{id}/cancel */
+
+/* ------------------------------------------ the day of a person (day.c) */
+
+/* The best of a person's day, as kept in att_days.status. */
+enum att_day_status { ATT_DAY_NONE = 0, ATT_DAY_REJECTED = 1, ATT_DAY_DOUBTFUL = 2, ATT_DAY_PRESENT = 3 };
+
+/* att_day_refresh - recompute the person's day (att_days) from that day's
+ * check-ins after supervisors' reviews: the best status, the first
+ * presence, whether it was late (after the start + grace of the post they
+ * held, on a working day), inside the caller's transaction. */
+int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal_day day) DF_WUR;
+
+/* ---------------------------------------------------------- handlers */
+
+int presence_get(struct request *r);          /* GET /api/v1/presence (presence.c) */
+int report_get(struct request *r);            /* GET /api/v1/reports/attendance (report.c) */
+int ranking_get(struct request *r);           /* GET /api/v1/reports/attendance/ranking */
+int absentees_get(struct request *r);         /* GET /api/v1/absentees (absentees.c) */
+
+/* att_counting_since - the first day attendance is counted on: the day
+ * the absence job first ran (att_meta "counting_since"), or the first day
+ * with a check-in if that is earlier.  Days before it expect nothing.
+ * DF_ENOTFOUND when neither exists yet. */
+int att_counting_since(struct db *db, cal_day *since) DF_WUR;
+
+/* absence_job - the attendance.absence job (absentees.c). */
+int absence_job(struct app *app, struct db *db);
+/* absence_job_interval - attendance.absence_s. */
+int absence_job_interval(const struct app *app);
 
 #endif

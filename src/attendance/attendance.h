@@ -21,6 +21,7 @@
 #include "core/result.h"
 #include "fix.h"
 
+struct config;
 struct db;
 
 extern const struct module attendance_module;
@@ -28,13 +29,22 @@ extern const struct module attendance_module;
 /* Where a check-in came from. */
 enum att_source { ATT_WEB = 0, ATT_DEVICE = 1 };
 
+/* What att_record did with a check-in. */
+enum att_outcome {
+	ATT_STORED = 0,  /* judged and stored */
+	ATT_REPEAT = 1,  /* stored before: *out is the first record */
+	ATT_THINNED = 2, /* a device fix not kept (outside duty hours, or too
+			  * close to the last kept one); *out is NULL */
+};
+
 /* att_record - judge and store one check-in of person (kind "in", "out" or
  * "fix"; device 0 for the web app) inside the caller's transaction, with
- * its audit leaf by actor.  *out gets the check-in's JSON (new or, for a
- * repeat, the one stored first; *repeat is then 1).  DF_OK or a store
- * error. */
-int att_record(struct db *db, int64_t person, enum att_source source, int64_t device, const char *kind,
-	       const struct fix *f, int64_t actor, json_t **out, int *repeat) DF_WUR;
+ * its audit leaf by actor, and bring the person's day (att_days) up to
+ * date.  cfg gives the thresholds, the default duty hours and the thinning
+ * interval.  *out gets the check-in's JSON (new or, for a repeat, the one
+ * stored first); *outcome says which.  DF_OK or a store error. */
+int att_record(struct db *db, const struct config *cfg, int64_t person, enum att_source source, int64_t device,
+	       const char *kind, const struct fix *f, int64_t actor, json_t **out, enum att_outcome *outcome) DF_WUR;
 
 /* att_checkin_json - the stored check-in id as JSON:
  *   {"id","person_id","posting_id","device_id","source":"web"|"device",

@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "att_int.h"
 #include "attendance.h"
+#include "core/config.h"
 #include "core/audit.h"
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -28,6 +30,7 @@
 #include "core/id.h"
 #include "core/log.h"
 #include "core/store.h"
+#include "core/system.h"
 #include "geofence.h"
 #include "org/people.h"
 #include "org/tree.h"
@@ -127,19 +130,49 @@ static int last_fix(struct db *db, int64_t person, int64_t at_ms, struct fix *ou
 /* The judgement of one fix. */
 struct judged {
 	cal_day day;
-	int64_t posting, unit, department, place;
+	int64_t posting, post, unit, department, place;
 	enum verdict verdict;
 	unsigned reasons;
 };
 
-static int judge(struct db *db, int64_t person, const struct fix *f, struct judged *j)
+/* rules_of - the verdict's thresholds from the settings. */
+static void rules_of(const struct config *cfg, struct verdict_rules *rules)
+{
+	verdict_rules_default(rules);
+	rules->future_skew_ms = (int64_t)cfg->att_future_skew_s * 1000;
+	rules->max_age_ms = (int64_t)cfg->att_max_age_h * 3600 * 1000;
+	rules->max_accuracy_m = cfg->att_max_accuracy_m;
+	rules->max_speed_mps = cfg->att_max_speed_kmh / 3.6;
+}
+
+/* tour_places - an approved tour's place into places (its id 0) and its
+ * district into district.  DF_OK, or a store error. */
+static int tour_places(struct db *db, const struct att_absence *t, cal_day day, struct geofence *places,
+		       int64_t *ids, struct geofence *district)
+{
+	int rc = DF_OK;
+
+	if (t->radius_m > 0 && geofence_add_circle(places, t->lat, t->lon, t->radius_m) >= 0)
+		ids[0] = 0;
+	if (t->unit) {
+		rc = district_geometry(db, t->unit, day, places);
+		if (rc == DF_OK)
+			rc = district_geometry(db, t->unit, day, district);
+		if (rc == DF_ENOTFOUND)
+			rc = DF_OK;
+	}
+	return rc;
+}
+
+static int judge(struct db *db, const struct config *cfg, int64_t person, const struct fix *f, struct judged *j)
 {
 	struct posting_ref pg[POSTINGS_MAX];
-	int64_t place_ids[PLACES_MAX];
+	int64_t place_ids[PLACES_MAX] = { 0 };
 	struct geofence *places = geofence_new(), *district = geofence_new();
 	struct verdict_rules rules;
+	struct att_absence tour;
 	struct fix last;
-	int have_last = 0, district_where = -1, best = -1;
+	int have_last = 0, district_where = -1, best = -1, on_tour = 0;
 	enum geo_where where = GEO_OUTSIDE;
 	size_t n = 0;
 	int rc;
@@ -151,18 +184,30 @@ static int judge(struct db *db, int64_t person, const struct fix *f, struct judg
 		goto out;
 	}
 	rc = people_postings_on(db, person, j->day, pg, POSTINGS_MAX, &n);
-	for (size_t i = 0; rc == DF_OK && i < n; i++)
-		rc = load_places(db, &pg[i], j->day, places, place_ids, PLACES_MAX);
-	for (size_t i = 0; rc == DF_OK && i < n && geofence_count(district) == 0; i++) {
-		int d = district_geometry(db, pg[i].unit, j->day, district);
+	if (rc == DF_OK) {
+		rc = att_absence_on(db, person, j->day, &tour);
+		on_tour = rc == DF_OK && tour.kind == ATT_TOUR;
+		if (rc == DF_ENOTFOUND || rc == DF_OK)
+			rc = DF_OK;
+	}
+	if (rc == DF_OK && on_tour) {
+		/* a tour moves the duty place for its days */
+		rc = tour_places(db, &tour, j->day, places, place_ids, district);
+	} else {
+		for (size_t i = 0; rc == DF_OK && i < n; i++)
+			rc = load_places(db, &pg[i], j->day, places, place_ids, PLACES_MAX);
+		for (size_t i = 0; rc == DF_OK && i < n && geofence_count(district) == 0; i++) {
+			int d = district_geometry(db, pg[i].unit, j->day, district);
 
-		if (d != DF_OK && d != DF_ENOTFOUND)
-			rc = d;
+			if (d != DF_OK && d != DF_ENOTFOUND)
+				rc = d;
+		}
 	}
 	if (rc != DF_OK)
 		goto out;
 	if (n > 0) {
 		j->posting = pg[0].id;
+		j->post = pg[0].post;
 		j->unit = pg[0].unit;
 		j->department = pg[0].department;
 	}
@@ -177,13 +222,57 @@ static int judge(struct db *db, int64_t person, const struct fix *f, struct judg
 		have_last = 1;
 	else if (rc != DF_ENOTFOUND)
 		goto out;
-	verdict_rules_default(&rules);
+	rules_of(cfg, &rules);
 	j->verdict = verdict_judge(&rules, f, where, district_where, have_last ? &last : NULL, clock_now_ms(),
 				   &j->reasons);
 	rc = DF_OK;
 out:
 	geofence_free(places);
 	geofence_free(district);
+	return rc;
+}
+
+/* thinned - whether a device fix is not kept: outside the duty hours of
+ * the post held that day, on a day that is not a working day, or within
+ * attendance.thin_s of a device fix already kept for the person. */
+static int thinned(struct db *db, const struct config *cfg, int64_t person, const struct fix *f, int *drop)
+{
+	static const char near_sql[] = "SELECT 1 FROM att_checkins WHERE person_id = ?1 AND source = 'device'"
+				       " AND kind = 'fix' AND at_ms > ?2 AND at_ms < ?3 LIMIT 1";
+	struct posting_ref pg[1];
+	struct att_hours hours;
+	struct stmt *st = NULL;
+	cal_day day = cal_day_of_instant(f->at_ms);
+	int64_t minute = (f->at_ms - cal_start_ms(day)) / 60000, thin_ms = (int64_t)cfg->att_thin_s * 1000;
+	int working = 0;
+	size_t n = 0;
+	int rc = people_postings_on(db, person, day, pg, 1, &n);
+
+	*drop = 0;
+	if (rc == DF_OK)
+		rc = att_hours_of(db, cfg, n ? pg[0].post : 0, &hours);
+	if (rc == DF_OK)
+		rc = system_is_working_day(db, day, &working);
+	if (rc != DF_OK)
+		return rc;
+	if (!working || minute < hours.start_min || minute >= hours.end_min) {
+		*drop = 1;
+		return DF_OK;
+	}
+	if (thin_ms <= 0)
+		return DF_OK;
+	rc = db_prepare(db, near_sql, &st);
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_i64(st, 2, f->at_ms - thin_ms);
+	stmt_bind_i64(st, 3, f->at_ms + thin_ms);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc == STMT_ROW) {
+		*drop = 1;
+		rc = DF_OK;
+	}
 	return rc;
 }
 
@@ -298,8 +387,8 @@ static int find_repeat(struct db *db, int64_t person, const char *source, const 
 	return rc;
 }
 
-int att_record(struct db *db, int64_t person, enum att_source source, int64_t device, const char *kind,
-	       const struct fix *f, int64_t actor, json_t **out, int *repeat)
+int att_record(struct db *db, const struct config *cfg, int64_t person, enum att_source source, int64_t device,
+	       const char *kind, const struct fix *f, int64_t actor, json_t **out, enum att_outcome *outcome)
 {
 	static const char sql[] = "INSERT INTO att_checkins (" CHECKIN_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 				  " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
@@ -313,15 +402,26 @@ int att_record(struct db *db, int64_t person, enum att_source source, int64_t de
 	int rc;
 
 	*out = NULL;
-	*repeat = 0;
+	*outcome = ATT_STORED;
 	rc = find_repeat(db, person, src, kind, f->at_ms, &id);
 	if (rc == DF_OK) {
-		*repeat = 1;
+		*outcome = ATT_REPEAT;
 		return att_checkin_json(db, id, out);
 	}
 	if (rc != DF_ENOTFOUND)
 		return rc;
-	rc = judge(db, person, f, &j);
+	if (source == ATT_DEVICE && strcmp(kind, "fix") == 0) {
+		int drop = 0;
+
+		rc = thinned(db, cfg, person, f, &drop);
+		if (rc != DF_OK)
+			return rc;
+		if (drop) {
+			*outcome = ATT_THINNED;
+			return DF_OK;
+		}
+	}
+	rc = judge(db, cfg, person, f, &j);
 	if (rc != DF_OK)
 		return rc;
 	cal_format(j.day, day);
@@ -372,13 +472,15 @@ int att_record(struct db *db, int64_t person, enum att_source source, int64_t de
 	stmt_done(st);
 	if (rc == DF_OK) {
 		/* a racing copy was stored between find_repeat and here */
-		*repeat = 1;
+		*outcome = ATT_REPEAT;
 		rc = find_repeat(db, person, src, kind, f->at_ms, &id);
 		return rc == DF_OK ? att_checkin_json(db, id, out) : rc;
 	}
 	if (rc != STMT_ROW)
 		return rc;
-	rc = att_checkin_json(db, id, out);
+	rc = att_day_refresh(db, cfg, person, j.day);
+	if (rc == DF_OK)
+		rc = att_checkin_json(db, id, out);
 	if (rc != DF_OK)
 		return rc;
 	rec = json_pack("{s:O, s:O, s:O, s:O}", "person_id", json_object_get(*out, "person_id"), "at_ms",

@@ -8,9 +8,10 @@
  *
  *   GET /api/v1/presence?unit=ID&day=YYYY-MM-DD&status=S&limit=N
  *   -> {"day", "unit": {"id","name","kind"} | null,
- *       "counts": {"on_duty","verified","doubtful","rejected","absent"},
+ *       "counts": {"on_duty","verified","doubtful","rejected","absent",
+ *                  "leave","tour","late"},
  *       "items": [{"person":{"id","name"}, "post":{"id","designation",
- *                  "unit":{"id","name"}}, "status", "last": check-in|null}],
+ *                  "unit":{"id","name"}}, "status", "late", "last": check-in|null}],
  *       "more": bool,
  *       "positions": [{"person_id","name","lat","lon","at_ms","verdict"}]}
  *
@@ -20,8 +21,10 @@
  * everyone in scope.  positions holds the last verified fix of each person
  * in scope (its "verdict" is the check-in's status after any review).
  * Needs attendance.read; rows are limited to the caller's reach (a
- * secretary sees their department only).  Leave and tours are not
- * recorded yet, so nobody is "on leave" (docs/ATTENDANCE.md).
+ * secretary sees their department only).  Someone with no verified
+ * check-in on a day of approved leave or a tour is "leave" or "tour"
+ * instead of absent; "late" (an item flag, and a count) is a presence
+ * after the post's start + grace, from the person's day (att_days).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +42,8 @@
 #define LIMIT_DEFAULT 200
 #define LIMIT_MAX 1000
 
-enum status { ST_DOUBTFUL, ST_REJECTED, ST_ABSENT, ST_VERIFIED, ST_COUNT };
-static const char *const status_names[ST_COUNT] = { "doubtful", "rejected", "absent", "verified" };
+enum status { ST_DOUBTFUL, ST_REJECTED, ST_ABSENT, ST_LEAVE, ST_TOUR, ST_VERIFIED, ST_COUNT };
+static const char *const status_names[ST_COUNT] = { "doubtful", "rejected", "absent", "leave", "tour", "verified" };
 
 /* One person in scope and how their day stands. */
 struct row {
@@ -48,6 +51,7 @@ struct row {
 	enum status status;
 	int64_t last_id;       /* the day's latest check-in, 0 = none */
 	int64_t verified_id;   /* the day's latest verified check-in */
+	int late;              /* the first presence was late */
 };
 
 static int cmp_person(const void *a, const void *b)
@@ -119,14 +123,47 @@ static int mark(struct db *db, const char *day, struct row *rows, size_t n)
 	return rc;
 }
 
+/* excuse - absent rows on approved leave or tour that day; late flags. */
+static int excuse(struct db *db, cal_day day, struct row *rows, size_t n)
+{
+	struct att_absence *away = NULL;
+	struct stmt *st = NULL;
+	size_t naway = 0;
+	char d[11];
+	int rc = att_absences_between(db, day, day, &away, &naway);
+
+	for (size_t i = 0; rc == DF_OK && i < naway; i++) {
+		struct row *w = find(rows, n, away[i].person);
+
+		if (w && (w->status == ST_ABSENT || w->status == ST_REJECTED))
+			w->status = away[i].kind == ATT_TOUR ? ST_TOUR : ST_LEAVE;
+	}
+	free(away);
+	if (rc == DF_OK)
+		rc = db_prepare(db, "SELECT person_id FROM att_days WHERE day = ?1 AND status = 3 AND late = 1", &st);
+	if (rc != DF_OK)
+		return rc;
+	cal_format(day, d);
+	stmt_bind_text(st, 1, d, -1);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		struct row *w = find(rows, n, stmt_i64(st, 0));
+
+		if (w)
+			w->late = 1;
+	}
+	stmt_done(st);
+	return rc;
+}
+
 /* item_json - one row of the list, its last check-in as read (last,
  * not taken; NULL for none). */
 static json_t *item_json(const struct row *w, json_t *last)
 {
-	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s, s:{s:o, s:s}}, s:s, s:O}", "person", "id",
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s, s:{s:o, s:s}}, s:s, s:b, s:O}", "person", "id",
 			 json_id(w->h->pg.person), "name", w->h->name, "post", "id", json_id(w->h->pg.post),
 			 "designation", w->h->pg.designation, "unit", "id", json_id(w->h->pg.unit), "name",
-			 w->h->unit_name, "status", status_names[w->status], "last", last ? last : json_null());
+			 w->h->unit_name, "status", status_names[w->status], "late", w->late, "last",
+			 last ? last : json_null());
 }
 
 /* checkin - check-in id as JSON, NULL for 0 or when it cannot be read. */
@@ -153,7 +190,10 @@ static json_t *build(struct db *db, const char *day, json_t *unit, const struct 
 		     int only, const size_t counts[ST_COUNT])
 {
 	json_t *items = json_array(), *positions = json_array();
-	size_t shown = 0, listed = 0;
+	size_t shown = 0, listed = 0, late = 0;
+
+	for (size_t i = 0; i < n; i++)
+		late += rows[i].late;
 
 	for (size_t i = 0; items && positions && i < n; i++) {
 		const struct row *w = &rows[i];
@@ -173,11 +213,12 @@ static json_t *build(struct db *db, const char *day, json_t *unit, const struct 
 		json_decref(ver);
 		json_decref(last);
 	}
-	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:b, s:o}", "day", day, "unit",
+	return json_pack("{s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:b, s:o}", "day", day, "unit",
 			 unit ? unit : json_null(), "counts", "on_duty", (json_int_t)n, "verified",
 			 (json_int_t)counts[ST_VERIFIED], "doubtful", (json_int_t)counts[ST_DOUBTFUL], "rejected",
-			 (json_int_t)counts[ST_REJECTED], "absent", (json_int_t)counts[ST_ABSENT], "items", items, "more",
-			 listed > shown, "positions", positions);
+			 (json_int_t)counts[ST_REJECTED], "absent", (json_int_t)counts[ST_ABSENT], "leave",
+			 (json_int_t)counts[ST_LEAVE], "tour", (json_int_t)counts[ST_TOUR], "late", (json_int_t)late,
+			 "items", items, "more", listed > shown, "positions", positions);
 }
 
 int presence_get(struct request *r)
@@ -212,7 +253,8 @@ int presence_get(struct request *r)
 		if (strcmp(ss, status_names[i]) == 0)
 			only = i;
 	if (ss && only < 0)
-		return req_problem_field(r, 400, "status", "status must be verified, doubtful, rejected or absent");
+		return req_problem_field(r, 400, "status",
+					 "status must be verified, doubtful, rejected, absent, leave or tour");
 	if (unit && authz_object(r, "attendance.read", unit, 0) != DF_OK)
 		return r->problem_status ? r->problem_status : req_fail(r, DF_EDENIED);
 	rc = authz_reach(r, "attendance.read", areas, AUTHZ_MAX_GRANTS, &nareas);
@@ -237,6 +279,8 @@ int presence_get(struct request *r)
 	qsort(rows, n, sizeof *rows, cmp_person);
 	cal_format(day, d);
 	rc = mark(db, d, rows, n);
+	if (rc == DF_OK)
+		rc = excuse(db, day, rows, n);
 	if (rc == DF_OK) {
 		for (size_t i = 0; i < n; i++)
 			counts[rows[i].status]++;

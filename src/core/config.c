@@ -18,10 +18,15 @@ struct setting {
 	size_t off;        /* offset of the field */
 	size_t size;       /* for K_STR: the field's size */
 	long min, max;     /* for K_INT */
+	int (*check)(const char *value); /* K_STR: DF_OK if the value is well formed (NULL: any) */
 };
 
-#define INT(n, f, lo, hi) { n, K_INT, offsetof(struct config, f), 0, lo, hi }
-#define STR(n, f) { n, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0 }
+#define INT(n, f, lo, hi) { n, K_INT, offsetof(struct config, f), 0, lo, hi, NULL }
+#define STR(n, f) { n, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, NULL }
+#define STR_CHECKED(n, f, chk) { n, K_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, chk }
+
+static int check_role_days(const char *value);
+static int check_url(const char *value);
 
 static const struct setting settings[] = {
 	STR("server.listen", listen),
@@ -49,6 +54,17 @@ static const struct setting settings[] = {
 	STR("audit.key_file", key_file),
 	INT("audit.checkpoint_s", checkpoint_s, 1, 86400),
 	STR("data.dir", data_dir),
+	INT("attendance.future_skew_s", att_future_skew_s, 0, 86400),
+	INT("attendance.max_age_h", att_max_age_h, 1, 24 * 90),
+	INT("attendance.max_accuracy_m", att_max_accuracy_m, 1, 100000),
+	INT("attendance.max_speed_kmh", att_max_speed_kmh, 1, 5000),
+	INT("attendance.thin_s", att_thin_s, 0, 86400),
+	INT("attendance.shift_start_min", att_shift_start_min, 0, 1439),
+	INT("attendance.shift_end_min", att_shift_end_min, 1, 1440),
+	INT("attendance.grace_min", att_grace_min, 0, 240),
+	STR_CHECKED("attendance.absence_days", att_absence_days, check_role_days),
+	INT("attendance.absence_s", att_absence_s, 1, 86400),
+	STR_CHECKED("attendance.alert_webhook", att_alert_webhook, check_url),
 };
 
 void config_defaults(struct config *c)
@@ -73,6 +89,102 @@ void config_defaults(struct config *c)
 	c->token_max_days = 365;
 	c->checkpoint_s = 60;
 	snprintf(c->data_dir, sizeof c->data_dir, "data");
+	c->att_future_skew_s = 300;
+	c->att_max_age_h = 7 * 24;
+	c->att_max_accuracy_m = 100;
+	c->att_max_speed_kmh = 250;
+	c->att_thin_s = 300;
+	c->att_shift_start_min = 9 * 60;
+	c->att_shift_end_min = 17 * 60;
+	c->att_grace_min = 15;
+	snprintf(c->att_absence_days, sizeof c->att_absence_days, "*:3:15");
+	c->att_absence_s = 3600;
+}
+
+/* read_days - a whole number 1..3660 at *s, advancing *s past it. */
+static int read_days(const char **s, int *out)
+{
+	long v = 0;
+	int digits = 0;
+
+	while (**s >= '0' && **s <= '9' && digits < 5) {
+		v = v * 10 + (**s - '0');
+		(*s)++;
+		digits++;
+	}
+	if (!digits || v < 1 || v > 3660)
+		return DF_EINVAL;
+	*out = (int)v;
+	return DF_OK;
+}
+
+int config_role_days(const char *spec, const char *role, int *alert, int *action)
+{
+	int found = 0, star = 0, star_alert = 0, star_action = 0;
+	const char *s = spec;
+
+	if (!spec)
+		return DF_EINVAL;
+	while (*s) {
+		const char *name = s, *colon = strchr(s, ':');
+		size_t len;
+		int a, b;
+
+		if (!colon)
+			return DF_EINVAL;
+		len = (size_t)(colon - name);
+		if (len == 0 || len > 32)
+			return DF_EINVAL;
+		for (size_t i = 0; i < len; i++) {
+			char ch = name[i];
+
+			if (!((ch >= 'a' && ch <= 'z') || ch == '_' || (len == 1 && ch == '*')))
+				return DF_EINVAL;
+		}
+		s = colon + 1;
+		if (read_days(&s, &a) != DF_OK || *s++ != ':' || read_days(&s, &b) != DF_OK || a > b)
+			return DF_EINVAL;
+		if (*s == ',')
+			s++;
+		else if (*s)
+			return DF_EINVAL;
+		if (len == 1 && name[0] == '*') {
+			star = 1;
+			star_alert = a;
+			star_action = b;
+		} else if (role && !found && strlen(role) == len && memcmp(role, name, len) == 0) {
+			found = 1;
+			*alert = a;
+			*action = b;
+		}
+	}
+	if (found)
+		return DF_OK;
+	if (!star)
+		return DF_ENOTFOUND;
+	*alert = star_alert;
+	*action = star_action;
+	return DF_OK;
+}
+
+static int check_role_days(const char *value)
+{
+	int a, b, rc = config_role_days(value, NULL, &a, &b);
+
+	return rc == DF_ENOTFOUND ? DF_OK : rc;
+}
+
+/* check_url - "" or an http(s) URL without spaces or control characters. */
+static int check_url(const char *value)
+{
+	if (!*value)
+		return DF_OK;
+	if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
+		return DF_EINVAL;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return DF_EINVAL;
+	return DF_OK;
 }
 
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen)
@@ -87,6 +199,10 @@ int config_set(struct config *c, const char *name, const char *value, char *err,
 		if (s->kind == K_STR) {
 			if (strlen(value) >= s->size) {
 				snprintf(err, errlen, "%s: value longer than %zu bytes", name, s->size - 1);
+				return DF_EINVAL;
+			}
+			if (s->check && s->check(value) != DF_OK) {
+				snprintf(err, errlen, "%s: not a valid value (see docs/DEPLOYMENT.md)", name);
 				return DF_EINVAL;
 			}
 			snprintf((char *)c + s->off, s->size, "%s", value);

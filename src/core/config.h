@@ -44,6 +44,18 @@ struct config {
 	int checkpoint_s;       /* how often the checkpoint job signs */
 	/* [data] */
 	char data_dir[512];     /* reference data shipped with daftar */
+	/* [attendance] (docs/ATTENDANCE.md) */
+	int att_future_skew_s;  /* a fix later than now + this is rejected */
+	int att_max_age_h;      /* a fix older than this is rejected */
+	int att_max_accuracy_m; /* worse accuracy is doubtful */
+	int att_max_speed_kmh;  /* faster travel from the previous fix is doubtful */
+	int att_thin_s;         /* device fixes closer than this to the last kept one are dropped */
+	int att_shift_start_min; /* default duty start, minutes after midnight */
+	int att_shift_end_min;  /* default duty end */
+	int att_grace_min;      /* default grace before a presence is late */
+	char att_absence_days[256]; /* "role:alert:action,..."; "*" = every other role */
+	int att_absence_s;      /* how often the absence job runs */
+	char att_alert_webhook[512]; /* outbox target of absence alerts ("" = none) */
 };
 
 /* config_defaults - fill every field with its default. */
@@ -53,6 +65,13 @@ void config_defaults(struct config *c);
 int config_load_file(struct config *c, const char *path, char *err, size_t errlen) DF_WUR;
 /* config_set - set one `section.key` to value text, as from --set. */
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen) DF_WUR;
+/* config_role_days - look role up in a "role:alert:action,..." list (the
+ * attendance.absence_days setting): the entry for role, else the "*" one.
+ * DF_OK with *alert and *action set (both >= 1, alert <= action),
+ * DF_ENOTFOUND when neither is there, DF_EINVAL when spec is malformed
+ * (config_set refuses such a value, so a running server never sees one). */
+int config_role_days(const char *spec, const char *role, int *alert, int *action) DF_WUR;
+
 /* config_finish - derive defaults that depend on others: the key file is
  * DB.key for a file store and must be set when the store is a URL. */
 void config_finish(struct config *c);

@@ -218,6 +218,27 @@ int system_calendar(struct db *db, struct calendar *out)
 	return rc;
 }
 
+int system_is_working_day(struct db *db, cal_day day, int *yes)
+{
+	struct stmt *st = NULL;
+	char d[11];
+	int rc;
+
+	*yes = 0;
+	if ((CAL_WEEKEND_DEFAULT >> cal_weekday(day)) & 1u)
+		return DF_OK;
+	rc = db_prepare(db, "SELECT 1 FROM holidays WHERE day = ?1", &st);
+	if (rc != DF_OK)
+		return rc;
+	cal_format(day, d);
+	stmt_bind_text(st, 1, d, -1);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc == DF_OK)
+		*yes = 1;
+	return rc == STMT_ROW ? DF_OK : rc;
+}
+
 /* year_arg - ?year=YYYY, default this year in Karachi. */
 static int year_arg(struct request *r, int *year)
 {

@@ -103,18 +103,19 @@ static const struct role_def {
 	const char *name;   /* posts.role */
 	enum reach reach;   /* see above */
 	unsigned actions;   /* enum action_bit */
+	int rank;           /* the line of command (authz_role_rank) */
 } roles[] = {
-	{ "chief_minister", REACH_PROVINCE, READ_ALL | A_AUDIT_READ | A_ATT_READ },
-	{ "chief_secretary", REACH_PROVINCE, MANAGE | A_AUDIT_READ },
-	{ "delivery_unit", REACH_PROVINCE, READ_ALL | A_PEOPLE_READ | A_AUDIT_READ | A_ATT_READ },
-	{ "secretary", REACH_DEPARTMENT, MANAGE },
-	{ "commissioner", REACH_SUBTREE, MANAGE },
-	{ "deputy_commissioner", REACH_SUBTREE, MANAGE },
-	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ | A_ATT_READ },
-	{ "clerk", REACH_SUBTREE_DEPT, READ_ALL | A_PEOPLE_READ },
-	{ "field_officer", REACH_SUBTREE_DEPT, READ_ALL },
-	{ "head_teacher", REACH_SUBTREE_DEPT, READ_ALL },
-	{ "me_officer", REACH_SUBTREE_DEPT, READ_ALL },
+	{ "chief_minister", REACH_PROVINCE, READ_ALL | A_AUDIT_READ | A_ATT_READ, 6 },
+	{ "chief_secretary", REACH_PROVINCE, MANAGE | A_AUDIT_READ, 5 },
+	{ "delivery_unit", REACH_PROVINCE, READ_ALL | A_PEOPLE_READ | A_AUDIT_READ | A_ATT_READ, 4 },
+	{ "secretary", REACH_DEPARTMENT, MANAGE, 4 },
+	{ "commissioner", REACH_SUBTREE, MANAGE, 3 },
+	{ "deputy_commissioner", REACH_SUBTREE, MANAGE, 2 },
+	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ | A_ATT_READ, 1 },
+	{ "clerk", REACH_SUBTREE_DEPT, READ_ALL | A_PEOPLE_READ, 0 },
+	{ "field_officer", REACH_SUBTREE_DEPT, READ_ALL, 0 },
+	{ "head_teacher", REACH_SUBTREE_DEPT, READ_ALL, 0 },
+	{ "me_officer", REACH_SUBTREE_DEPT, READ_ALL, 0 },
 };
 
 /* One grant: a current posting of the principal's person. */
@@ -145,6 +146,13 @@ static const struct role_def *role_of(const char *name)
 		if (strcmp(roles[i].name, name) == 0)
 			return &roles[i];
 	return NULL;
+}
+
+int authz_role_rank(const char *role)
+{
+	const struct role_def *d = role_of(role);
+
+	return d ? d->rank : -1;
 }
 
 int authz_role_known(const char *role)

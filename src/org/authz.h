@@ -58,6 +58,13 @@ int authz_decide(struct request *r, const char *action, int64_t unit, int64_t de
 int authz_assign(struct request *r, const char *action, const char *role, int64_t unit,
 		 int64_t department) DF_WUR;
 
+/* authz_role_rank - where role stands in the line of command, for "the
+ * post above": field roles (field_officer, clerk, head_teacher,
+ * me_officer) 0, assistant_commissioner 1, deputy_commissioner 2,
+ * commissioner 3, secretary 4, delivery_unit 4, chief_secretary 5,
+ * chief_minister 6; -1 for an unknown role. */
+int authz_role_rank(const char *role);
+
 /* authz_role_known - 1 if role is a role of the table (post.role), else 0. */
 int authz_role_known(const char *role);
 

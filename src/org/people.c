@@ -194,16 +194,32 @@ static int in_areas(const struct unitmap *m, int64_t unit, int64_t dept, const s
 int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
 		   size_t max, struct holder **out, size_t *count)
 {
+	return people_holders_between(db, day, day, unit, areas, n, max, out, count);
+}
+
+/* held_day - the stored day text s as a cal_day; dflt when s is NULL/"". */
+static cal_day held_day(const char *s, cal_day dflt)
+{
+	cal_day d;
+
+	return s && *s && cal_parse(s, &d) == DF_OK ? d : dflt;
+}
+
+int people_holders_between(struct db *db, cal_day from, cal_day to, int64_t unit, const struct authz_area *areas,
+			   size_t n, size_t max, struct holder **out, size_t *count)
+{
+	/* held on some day of [from, to]: began by `to`, not ended by `from` */
 	static const char sql[] = "SELECT pg.id, pg.person_id, pg.post_id, p.unit_id, p.department_id, p.role,"
-				  " p.designation, pe.name FROM postings pg JOIN posts p ON p.id = pg.post_id"
-				  " JOIN people pe ON pe.id = pg.person_id WHERE " PEOPLE_ASOF("pg", "?1")
+				  " p.designation, pe.name, pg.valid_from, pg.valid_to FROM postings pg"
+				  " JOIN posts p ON p.id = pg.post_id JOIN people pe ON pe.id = pg.person_id"
+				  " WHERE pg.valid_from <= ?2 AND (pg.valid_to IS NULL OR pg.valid_to > ?1)"
 				  " ORDER BY pe.name, pg.id";
 	struct unitmap m;
 	struct stmt *st = NULL;
 	struct holder *h = NULL;
 	size_t cap = 0;
-	char d[11];
-	int rc = unitmap_load(db, day, &m);
+	char d0[11], d1[11];
+	int rc = unitmap_load(db, to, &m);
 
 	*out = NULL;
 	*count = 0;
@@ -211,12 +227,15 @@ int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_
 		rc = db_prepare(db, sql, &st);
 	if (rc != DF_OK)
 		goto out;
-	cal_format(day, d);
-	stmt_bind_text(st, 1, d, -1);
+	cal_format(from, d0);
+	cal_format(to, d1);
+	stmt_bind_text(st, 1, d0, -1);
+	stmt_bind_text(st, 2, d1, -1);
 	for (;;) {
 		struct holder *o;
 		const struct unit_node *u;
 		int64_t pu, pd;
+		cal_day vf, vt;
 
 		rc = stmt_step(st);
 		if (rc != STMT_ROW)
@@ -252,6 +271,13 @@ int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_
 		snprintf(o->name, sizeof o->name, "%s", stmt_text(st, 7) ? stmt_text(st, 7) : "");
 		u = unitmap_get(&m, pu);
 		snprintf(o->unit_name, sizeof o->unit_name, "%s", u ? u->name : "");
+		vf = held_day(stmt_text(st, 8), from);
+		vt = held_day(stmt_text(st, 9), to + 1); /* valid_to is the first day not held */
+		o->began = vf;
+		o->from = vf > from ? vf : from;
+		o->to = vt - 1 < to ? vt - 1 : to;
+		o->district = unitmap_ancestor(&m, pu, UNIT_DISTRICT);
+		o->division = unitmap_ancestor(&m, pu, UNIT_DIVISION);
 	}
 	stmt_done(st);
 out:
@@ -262,6 +288,119 @@ out:
 		return rc;
 	}
 	*out = h;
+	return DF_OK;
+}
+
+int people_post_ref(struct db *db, int64_t post, struct posting_ref *out)
+{
+	struct post p;
+	int rc = post_get(db, post, &p);
+
+	if (rc != DF_OK)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->post = p.id;
+	out->unit = p.unit;
+	out->department = p.department;
+	snprintf(out->role, sizeof out->role, "%s", p.role);
+	snprintf(out->designation, sizeof out->designation, "%s", p.designation);
+	return DF_OK;
+}
+
+int people_person_name(struct db *db, int64_t person, char *out, size_t len)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT name FROM people WHERE id = ?1", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, person);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		snprintf(out, len, "%s", stmt_text(st, 0) ? stmt_text(st, 0) : "");
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* heads_at - the best supervisor of pg among the postings held on day at
+ * posts of unit: rank above pg's, a secretary only of pg's department,
+ * the lowest such rank, then the oldest posting.  *found 0 if none. */
+static int heads_at(struct db *db, int64_t unit, const struct posting_ref *pg, int my_rank, const char *d,
+		    struct holder *best, int *found)
+{
+	static const char sql[] = "SELECT pg.id, pg.person_id, pg.post_id, p.unit_id, p.department_id, p.role,"
+				  " p.designation, pe.name FROM postings pg JOIN posts p ON p.id = pg.post_id"
+				  " JOIN people pe ON pe.id = pg.person_id WHERE p.unit_id = ?1 AND "
+				  PEOPLE_ASOF("pg", "?2") " AND p.role <> 'field_officer' AND p.role <> 'clerk'"
+				  " ORDER BY pg.valid_from, pg.id";
+	struct stmt *st = NULL;
+	int best_rank = 1000, rc = db_prepare(db, sql, &st);
+
+	*found = 0;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, unit);
+	stmt_bind_text(st, 2, d, -1);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		const char *role = stmt_text(st, 5) ? stmt_text(st, 5) : "";
+		int rank = authz_role_rank(role);
+
+		if (rank <= my_rank || rank >= best_rank || stmt_i64(st, 1) == pg->person)
+			continue;
+		if (strcmp(role, "secretary") == 0 && stmt_i64(st, 4) != pg->department)
+			continue;
+		if (strcmp(role, "delivery_unit") == 0)
+			continue; /* monitors, does not command */
+		best_rank = rank;
+		memset(best, 0, sizeof *best);
+		best->pg.id = stmt_i64(st, 0);
+		best->pg.person = stmt_i64(st, 1);
+		best->pg.post = stmt_i64(st, 2);
+		best->pg.unit = stmt_i64(st, 3);
+		best->pg.department = stmt_i64(st, 4);
+		snprintf(best->pg.role, sizeof best->pg.role, "%s", role);
+		snprintf(best->pg.designation, sizeof best->pg.designation, "%s",
+			 stmt_text(st, 6) ? stmt_text(st, 6) : "");
+		snprintf(best->name, sizeof best->name, "%s", stmt_text(st, 7) ? stmt_text(st, 7) : "");
+		*found = 1;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+int people_supervisor(struct db *db, const struct posting_ref *pg, cal_day day, struct holder *out)
+{
+	int my_rank = authz_role_rank(pg->role), found = 0;
+	int64_t unit = pg->unit;
+	char d[11];
+	int rc = DF_OK;
+
+	cal_format(day, d);
+	/* a province is at most a handful of levels deep; 16 bounds a cycle */
+	for (int depth = 0; unit && depth < 16; depth++) {
+		int64_t parent = 0;
+
+		rc = heads_at(db, unit, pg, my_rank, d, out, &found);
+		if (rc != DF_OK || found)
+			break;
+		rc = org_unit_parent(db, unit, day, &parent);
+		if (rc == DF_ENOTFOUND) {
+			rc = DF_OK;
+			break;
+		}
+		if (rc != DF_OK)
+			break;
+		unit = parent;
+	}
+	if (rc != DF_OK)
+		return rc;
+	if (!found)
+		return DF_ENOTFOUND;
+	out->from = out->to = day;
 	return DF_OK;
 }
 

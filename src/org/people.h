@@ -42,11 +42,16 @@ extern const struct module people_module;
  * login per role, whose usernames and passwords are printed to out. */
 int org_demo(struct app *app, struct db *db, FILE *out) DF_WUR;
 
-/* One posting held on a day, with the names a list shows. */
+/* One posting held on a day (or over a period), with the names a list
+ * shows and where its unit stands in the tree of that day. */
 struct holder {
 	struct posting_ref pg;
 	char name[121];        /* the person's name */
 	char unit_name[121];   /* the post's unit, as of the day */
+	cal_day from, to;      /* the days of the period it was held (inclusive) */
+	cal_day began;         /* the posting's own first day */
+	int64_t district;      /* the unit's district that day, 0 if above one */
+	int64_t division;      /* the unit's division that day, 0 if above one */
 };
 
 struct authz_area;
@@ -57,6 +62,30 @@ struct authz_area;
  * how many.  DF_ETOOBIG past max postings (the caller narrows the unit). */
 int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
 		   size_t max, struct holder **out, size_t *count) DF_WUR;
+
+/* people_holders_between - people_holders for the postings held on any day
+ * of [from, to], each with the days it was held inside that period; the
+ * tree (unit filter, names, district and division) is the tree of `to`,
+ * so a report of a period is grouped as the org stood at its end. */
+int people_holders_between(struct db *db, cal_day from, cal_day to, int64_t unit, const struct authz_area *areas,
+			   size_t n, size_t max, struct holder **out, size_t *count) DF_WUR;
+
+/* people_post_ref - post id as other modules see it: its unit, department,
+ * role and designation in *out (out->id, ->person are 0).  DF_ENOTFOUND if
+ * there is no such post. */
+int people_post_ref(struct db *db, int64_t post, struct posting_ref *out) DF_WUR;
+
+/* people_supervisor - the posting "above" pg on day: going up the org tree
+ * from pg's unit (its own unit first), the first posting held that day in
+ * a post of a higher rank (authz_role_rank; a secretary only for their own
+ * department); several at one unit: the lowest of the higher ranks, then
+ * the oldest posting.  DF_ENOTFOUND when nobody is above (the Chief
+ * Minister; or every post above is vacant). */
+int people_supervisor(struct db *db, const struct posting_ref *pg, cal_day day, struct holder *out) DF_WUR;
+
+/* people_person_name - the name of person into out (len bytes);
+ * DF_ENOTFOUND if there is no such person. */
+int people_person_name(struct db *db, int64_t person, char *out, size_t len) DF_WUR;
 
 /* people_posting_ref - one posting by id (whenever it held); DF_ENOTFOUND
  * if there is none. */

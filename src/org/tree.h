@@ -71,6 +71,9 @@ int org_unit_parent(struct db *db, int64_t unit, cal_day day, int64_t *parent) D
 int org_units_list(struct db *db, enum unit_kind kind, cal_day day, int64_t *ids, size_t max, size_t *n) DF_WUR;
 /* org_department_find - department id by its short code ("EDU", "HEALTH", ...). */
 int org_department_find(struct db *db, const char *code, int64_t *id) DF_WUR;
+/* org_department_name - the name of department id into out (len bytes);
+ * DF_ENOTFOUND if there is none. */
+int org_department_name(struct db *db, int64_t id, char *out, size_t len) DF_WUR;
 
 /* org_tree_json - the tree as of day: {"id","name","kind","children":[...]}
  * nested from the province, children sorted by name, into *tree (JSON null

@@ -23,8 +23,11 @@ function assertProblem(res, status, field) {
 }
 
 test('attendance', async (t) => {
-  const srv = await startServer();
+  // device fixes are kept only in duty hours (09:00-17:00 on working days)
+  // and at most one per attendance.thin_s: a Wednesday morning, 30 s
+  const srv = await startServer({ set: ['attendance.thin_s=30'] });
   t.after(() => srv.stop());
+  await srv.setClock('2026-11-18T05:00:00Z');
   const cs = await srv.login('cs');
   const fo = await srv.login('fo.quetta.edu');
   const me = (await fo.get('/api/v1/me')).body;
