@@ -142,6 +142,33 @@ const struct att_absence *att_absence_find(const struct att_absence *list, size_
 	return NULL;
 }
 
+long att_days_missed(const struct calendar *cal, cal_day base, cal_day last, const struct att_absence *list,
+		     size_t n, int64_t person)
+{
+	long days;
+	size_t lo = 0, hi = n;
+
+	if (last <= base)
+		return 0;
+	days = calendar_working_days_between(cal, base, last);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (list[mid].person < person)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && list[lo].person == person; lo++) {
+		cal_day a = list[lo].from - 1 > base ? list[lo].from - 1 : base;
+		cal_day b = list[lo].to < last ? list[lo].to : last;
+
+		if (b > a)
+			days -= calendar_working_days_between(cal, a, b);
+	}
+	return days > 0 ? days : 0;
+}
+
 /* ---------------------------------------------------------------- API */
 
 #define SHOW_COLS "a.id, a.person_id, pe.name, a.kind, a.from_day, a.to_day, a.reason, a.status, a.unit_id," \

@@ -378,25 +378,6 @@ static int settle(struct app *app, struct db *db, const struct spell *s, int64_t
 	return rc;
 }
 
-/* excused - working days in (base, last] covered by person's absences. */
-static long excused(const struct calendar *cal, const struct att_absence *list, size_t n, int64_t person, cal_day base,
-		    cal_day last)
-{
-	long days = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		cal_day a, b;
-
-		if (list[i].person != person)
-			continue;
-		a = list[i].from - 1 > base ? list[i].from - 1 : base;
-		b = list[i].to < last ? list[i].to : last;
-		if (b > a)
-			days += calendar_working_days_between(cal, a, b);
-	}
-	return days;
-}
-
 static int cmp_holder_person(const void *a, const void *b)
 {
 	int64_t x = ((const struct holder *)a)->pg.person, y = ((const struct holder *)b)->pg.person;
@@ -468,11 +449,9 @@ int absence_job(struct app *app, struct db *db)
 		if (x->began - 1 > base)
 			base = x->began - 1;
 		if (yesterday > base) {
-			long missed = calendar_working_days_between(&cal, base, yesterday) -
-				      excused(&cal, away, naway, x->pg.person, base, yesterday);
 			cal_day first = base;
 
-			s.days = missed > 0 ? (int)missed : 0;
+			s.days = (int)att_days_missed(&cal, base, yesterday, away, naway, x->pg.person);
 			if (calendar_add_working_days(&cal, base, 1, &first) == DF_OK)
 				s.since = first;
 		}

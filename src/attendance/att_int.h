@@ -71,6 +71,13 @@ int att_absences_between(struct db *db, cal_day from, cal_day to, struct att_abs
  * person covering day, or NULL. */
 const struct att_absence *att_absence_find(const struct att_absence *list, size_t n, int64_t person, cal_day day);
 
+/* att_days_missed - pure: the working days of (base, last] of cal that
+ * person was expected and not excused: working days less those covered by
+ * the person's absences in list (sorted by person, as att_absences_between
+ * gives them; absences of one person never overlap).  0 when last <= base. */
+long att_days_missed(const struct calendar *cal, cal_day base, cal_day last, const struct att_absence *list,
+		     size_t n, int64_t person);
+
 int absences_post(struct request *r);     /* POST /api/v1/absences */
 int absences_get(struct request *r);      /* GET /api/v1/absences */
 int absence_decision(struct request *r);  /* POST /api/v1/absences/{id}/decision */
@@ -80,6 +87,10 @@ int absence_cancel(struct request *r);    /* POST /api/v1/absences/{id}/cancel *
 
 /* The best of a person's day, as kept in att_days.status. */
 enum att_day_status { ATT_DAY_NONE = 0, ATT_DAY_REJECTED = 1, ATT_DAY_DOUBTFUL = 2, ATT_DAY_PRESENT = 3 };
+
+/* att_is_late - pure: whether a first presence at first_ms on day, a
+ * working day, is late for hours (after start + grace, Asia/Karachi). */
+int att_is_late(cal_day day, int64_t first_ms, const struct att_hours *hours);
 
 /* att_day_refresh - recompute the person's day (att_days) from that day's
  * check-ins after supervisors' reviews: the best status, the first

@@ -22,6 +22,11 @@
 #define EFFECTIVE "CASE WHEN review = 'accepted' THEN 3 WHEN review = 'rejected' THEN 1" \
 		  " WHEN verdict = 'verified' THEN 3 WHEN verdict = 'doubtful' THEN 2 ELSE 1 END"
 
+int att_is_late(cal_day day, int64_t first_ms, const struct att_hours *hours)
+{
+	return first_ms > cal_start_ms(day) + (int64_t)(hours->start_min + hours->grace_min) * 60000;
+}
+
 int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal_day day)
 {
 	static const char agg[] = "SELECT MAX(" EFFECTIVE "), MIN(CASE WHEN (" EFFECTIVE ") = 3 THEN at_ms END),"
@@ -64,7 +69,7 @@ int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal
 	if (rc != DF_OK)
 		return rc;
 	if (have_first && working)
-		late = first > cal_start_ms(day) + (int64_t)(hours.start_min + hours.grace_min) * 60000;
+		late = att_is_late(day, first, &hours);
 	rc = db_prepare(db, put, &st);
 	if (rc != DF_OK)
 		return rc;

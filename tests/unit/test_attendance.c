@@ -26,7 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attendance/att_int.h"
 #include "attendance/fix.h"
+#include "core/calendar.h"
+#include "core/config.h"
 #include "attendance/geofence.h"
 #include "attendance/verdict.h"
 
@@ -879,6 +882,90 @@ static void test_real_district_boundaries(void **state)
 	assert_true(gwadar_checked);
 }
 
+
+/* ------------------------------------------------ working days, leave */
+
+static cal_day day_of(const char *s)
+{
+	cal_day d;
+
+	assert_int_equal(cal_parse(s, &d), DF_OK);
+	return d;
+}
+
+/* Working days missed across weekends, a holiday and leave: 2026-08-10
+ * (Mon) .. 2026-08-21 (Fri) has 10 weekdays, 14 August (Friday) a
+ * holiday: 9 working days. */
+static void test_days_missed(void **state)
+{
+	struct calendar cal;
+	struct att_absence away[3];
+	cal_day base = day_of("2026-08-09"), last = day_of("2026-08-21");
+
+	(void)state;
+	calendar_init(&cal);
+	assert_int_equal(calendar_add_holiday(&cal, day_of("2026-08-14"), "Independence Day", "pakistan"), DF_OK);
+	assert_int_equal(att_days_missed(&cal, base, last, NULL, 0, 7), 9);
+	assert_int_equal(att_days_missed(&cal, last, last, NULL, 0, 7), 0);
+	assert_int_equal(att_days_missed(&cal, last, base, NULL, 0, 7), 0);
+	/* person 7: leave Wed 12 .. Mon 17 (Wed, Thu, [Fri holiday], Mon = 3
+	 * working days) and a tour on Fri 21; person 9's leave is not theirs */
+	memset(away, 0, sizeof away);
+	away[0] = (struct att_absence){ 1, 7, ATT_LEAVE, day_of("2026-08-12"), day_of("2026-08-17"), 0, 0, 0, 0 };
+	away[1] = (struct att_absence){ 2, 7, ATT_TOUR, day_of("2026-08-21"), day_of("2026-08-25"), 0, 0, 0, 0 };
+	away[2] = (struct att_absence){ 3, 9, ATT_LEAVE, day_of("2026-08-01"), day_of("2026-08-31"), 0, 0, 0, 0 };
+	assert_int_equal(att_days_missed(&cal, base, last, away, 3, 7), 9 - 3 - 1);
+	assert_int_equal(att_days_missed(&cal, base, last, away, 3, 9), 0);
+	assert_int_equal(att_days_missed(&cal, base, last, away, 3, 8), 9);
+	/* counting from inside the leave: (Sat 15, Fri 21] = Mon..Fri, less
+	 * Monday's leave and Friday's tour */
+	assert_int_equal(att_days_missed(&cal, day_of("2026-08-15"), last, away, 3, 7), 3);
+	/* an absence reaching before base counts only after it */
+	assert_int_equal(att_days_missed(&cal, day_of("2026-08-13"), day_of("2026-08-18"), away, 3, 7), 1);
+	calendar_release(&cal);
+}
+
+/* Late: after start + grace in Asia/Karachi (UTC+5). */
+static void test_is_late(void **state)
+{
+	struct att_hours h = { 9 * 60, 17 * 60, 15, 0 };
+	cal_day d = day_of("2026-11-18");
+	int64_t nine_pkt = cal_start_ms(d) + 9 * 3600000LL;
+
+	(void)state;
+	assert_false(att_is_late(d, nine_pkt, &h));
+	assert_false(att_is_late(d, nine_pkt + 15 * 60000, &h));
+	assert_true(att_is_late(d, nine_pkt + 15 * 60000 + 1, &h));
+	h.grace_min = 0;
+	assert_true(att_is_late(d, nine_pkt + 1, &h));
+	/* 04:05Z is 09:05 in Karachi */
+	h.grace_min = 10;
+	assert_false(att_is_late(d, cal_start_ms(d) + (4 * 60 + 5 + 5 * 60) * 60000LL, &h));
+}
+
+/* attendance.absence_days: role:alert:action, "*" for the rest. */
+static void test_role_days(void **state)
+{
+	int a = 0, b = 0;
+
+	(void)state;
+	assert_int_equal(config_role_days("*:3:15", "field_officer", &a, &b), DF_OK);
+	assert_int_equal(a, 3);
+	assert_int_equal(b, 15);
+	assert_int_equal(config_role_days("clerk:5:20,*:3:15", "clerk", &a, &b), DF_OK);
+	assert_int_equal(a, 5);
+	assert_int_equal(b, 20);
+	assert_int_equal(config_role_days("clerk:5:20,*:3:15", "head_teacher", &a, &b), DF_OK);
+	assert_int_equal(a, 3);
+	assert_int_equal(config_role_days("clerk:5:20", "head_teacher", &a, &b), DF_ENOTFOUND);
+	assert_int_equal(config_role_days("clerk:5", "clerk", &a, &b), DF_EINVAL);
+	assert_int_equal(config_role_days("clerk:9:3", "clerk", &a, &b), DF_EINVAL);
+	assert_int_equal(config_role_days("clerk:0:3", "clerk", &a, &b), DF_EINVAL);
+	assert_int_equal(config_role_days("Clerk:1:3", "clerk", &a, &b), DF_EINVAL);
+	assert_int_equal(config_role_days("clerk:1:3,", "clerk", &a, &b), DF_OK);
+	assert_int_equal(config_role_days("clerk:1:3;x", "clerk", &a, &b), DF_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest geofence_tests[] = {
@@ -906,6 +993,9 @@ int main(void)
 		cmocka_unit_test(test_verdict_combined),
 		cmocka_unit_test(test_geofence_into_verdict),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_days_missed),
+		cmocka_unit_test(test_is_late),
+		cmocka_unit_test(test_role_days),
 	};
 	int failed = 0;
 
