@@ -460,7 +460,7 @@ static int reach_people(struct request *r, struct db *db, int64_t unit, int64_t 
 
 int absences_get(struct request *r)
 {
-	static const char sql[] = "SELECT " SHOW_COLS SHOW_FROM " WHERE (?1 = 0 OR a.person_id = ?1)"
+	static const char sql[] = "SELECT " SHOW_COLS SHOW_FROM " WHERE (CAST(?1 AS BIGINT) = 0 OR a.person_id = ?1)"
 				  " AND (?2 = '' OR a.status = ?2) AND (?3 = '' OR a.to_day >= ?3)"
 				  " AND (?4 = '' OR a.from_day <= ?4) ORDER BY a.from_day DESC, a.id DESC";
 	const char *status = req_query(r, "status"), *from = req_query(r, "from"), *to = req_query(r, "to");

@@ -91,7 +91,7 @@ static json_t *message_json(struct stmt *st)
 static int get_inbox(struct request *r)
 {
 	static const char list_sql[] = "SELECT id, kind, data, text, link, created_at, read_at FROM inbox"
-				       " WHERE person_id = ?1 AND (?2 = 0 OR read_at IS NULL) AND id < ?3"
+				       " WHERE person_id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR read_at IS NULL) AND id < ?3"
 				       " ORDER BY id DESC LIMIT ?4";
 	static const char count_sql[] = "SELECT COUNT(*) FROM inbox WHERE person_id = ?1 AND read_at IS NULL";
 	struct db *db = NULL;
