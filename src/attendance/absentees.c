@@ -112,7 +112,7 @@ static const struct last_seen *seen_of(const struct last_seen *v, size_t n, int6
 {
 	struct last_seen key = { person, 0 };
 
-	return bsearch(&key, v, n, sizeof *v, cmp_seen);
+	return n ? bsearch(&key, v, n, sizeof *v, cmp_seen) : NULL;
 }
 
 int att_counting_since(struct db *db, cal_day *since)
@@ -432,8 +432,10 @@ int absence_job(struct app *app, struct db *db)
 		rc = att_absences_between(db, floor + 1, yesterday, &away, &naway);
 	if (rc != DF_OK)
 		goto out;
-	qsort(h, nh, sizeof *h, cmp_holder_person);
-	qsort(open, nopen, sizeof *open, cmp_open);
+	if (nh)
+		qsort(h, nh, sizeof *h, cmp_holder_person);
+	if (nopen)
+		qsort(open, nopen, sizeof *open, cmp_open);
 	for (size_t i = 0; rc == DF_OK && i < nh; i++) {
 		const struct holder *x = &h[i];
 		const struct last_seen *ls;
@@ -476,7 +478,7 @@ int absence_job(struct app *app, struct db *db)
 		struct holder key;
 
 		key.pg.person = open[i].person;
-		if (bsearch(&key, h, nh, sizeof *h, cmp_holder_person))
+		if (nh && bsearch(&key, h, nh, sizeof *h, cmp_holder_person))
 			continue;
 		if (!in_tx) {
 			rc = db_begin(db);
@@ -539,7 +541,8 @@ int absentees_get(struct request *r)
 		rc = people_holders(db, today, unit, areas, nareas, HOLDERS_MAX, &h, &nh);
 	if (rc != DF_OK)
 		return req_fail(r, rc);
-	qsort(h, nh, sizeof *h, cmp_holder_person);
+	if (nh)
+		qsort(h, nh, sizeof *h, cmp_holder_person);
 	rc = db_prepare(db, sql, &st);
 	if (rc == DF_OK) {
 		/* "level DESC" puts action before alert: one row per person, the higher */
@@ -550,7 +553,7 @@ int absentees_get(struct request *r)
 			json_t *supj = json_null();
 
 			key.pg.person = stmt_i64(st, 0);
-			x = bsearch(&key, h, nh, sizeof *h, cmp_holder_person);
+			x = nh ? bsearch(&key, h, nh, sizeof *h, cmp_holder_person) : NULL;
 			if (!x || key.pg.person == last_person)
 				continue;
 			last_person = key.pg.person;

@@ -118,7 +118,8 @@ static int load_presences(struct db *db, cal_day from, cal_day to, struct presen
 		*n = 0;
 		return rc;
 	}
-	qsort(v, *n, sizeof *v, cmp_presence);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_presence);
 	*out = v;
 	return DF_OK;
 }
