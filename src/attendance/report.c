@@ -388,15 +388,14 @@ static int sheet_of(struct sheet *s, const struct group *g, size_t n, enum by by
 		rc = sheet_add_column(s, figs[i], SHEET_INT);
 	if (rc == DF_OK)
 		rc = sheet_add_column(s, "rate", SHEET_RATE);
-	for (size_t i = 0; rc == DF_OK && i <= n; i++) {
+	for (size_t i = 0; rc == DF_OK && i < n + (total ? 1 : 0); i++) {
+		/* the rows, then the totals (a ranking has none) */
 		const struct tally *t = i < n ? &g[i].t : total;
 		int64_t v[] = { t->officers, t->expected, t->present, t->late, t->absent, t->leave, t->tour };
 		unsigned c = 0;
 		int has;
 		double rate = rate_of(t, &has);
 
-		if (i == n && (rank || !total))
-			break; /* a ranking has no totals row */
 		rc = sheet_add_row(s);
 		if (rc == DF_OK && rank)
 			rc = sheet_set_int(s, c++, rank[i]);
