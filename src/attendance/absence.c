@@ -100,17 +100,13 @@ int att_absences_between(struct db *db, cal_day from, cal_day to, struct att_abs
 	stmt_bind_text(st, 1, d0, -1);
 	stmt_bind_text(st, 2, d1, -1);
 	while ((rc = stmt_step(st)) == STMT_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct att_absence *nl = realloc(list, ncap * sizeof *nl);
+		void *grown = att_grow(list, &cap, *n, sizeof *list);
 
-			if (!nl) {
-				rc = DF_ENOMEM;
-				break;
-			}
-			list = nl;
-			cap = ncap;
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
 		}
+		list = grown;
 		read_absence(st, &list[(*n)++]);
 	}
 	stmt_done(st);
@@ -464,7 +460,6 @@ int absences_get(struct request *r)
 				  " AND (?2 = '' OR a.status = ?2) AND (?3 = '' OR a.to_day >= ?3)"
 				  " AND (?4 = '' OR a.from_day <= ?4) ORDER BY a.from_day DESC, a.id DESC";
 	const char *status = req_query(r, "status"), *from = req_query(r, "from"), *to = req_query(r, "to");
-	const char *ls = req_query(r, "limit");
 	struct db *db = NULL;
 	struct stmt *st = NULL;
 	int64_t person = 0, unit = 0, *ids = NULL, limit = LIST_DEFAULT;
@@ -481,13 +476,8 @@ int absences_get(struct request *r)
 	if ((from && cal_parse(from, &d) != DF_OK) || (to && cal_parse(to, &d) != DF_OK))
 		return req_problem_field(r, 400, from && cal_parse(from, &d) != DF_OK ? "from" : "to",
 					 "a day is YYYY-MM-DD");
-	if (ls) {
-		char *end = NULL;
-
-		limit = strtoll(ls, &end, 10);
-		if (!*ls || *end || limit < 1 || limit > LIST_MAX)
-			return req_problem_field(r, 400, "limit", "limit must be from 1 to %d", LIST_MAX);
-	}
+	if (req_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &limit) != DF_OK)
+		return r->problem_status;
 	/* whose: a person; or, with unit or status, everyone in reach; else yours */
 	reach = !person && (unit || status);
 	if (!reach && !person)

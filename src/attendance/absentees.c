@@ -83,17 +83,13 @@ static int load_last_seen(struct db *db, cal_day since, struct last_seen **out, 
 
 		if (cal_parse(stmt_text(st, 1), &day) != DF_OK)
 			continue;
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 1024;
-			struct last_seen *nv = realloc(v, ncap * sizeof *nv);
+		void *grown = att_grow(v, &cap, *n, sizeof *v);
 
-			if (!nv) {
-				rc = DF_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
 		}
+		v = grown;
 		v[*n].person = stmt_i64(st, 0);
 		v[*n].day = day;
 		(*n)++;
@@ -204,17 +200,13 @@ static int load_open(struct db *db, struct open_alert **out, size_t *n)
 	if (rc != DF_OK)
 		return rc;
 	while ((rc = stmt_step(st)) == STMT_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct open_alert *nv = realloc(v, ncap * sizeof *nv);
+		void *grown = att_grow(v, &cap, *n, sizeof *v);
 
-			if (!nv) {
-				rc = DF_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
 		}
+		v = grown;
 		v[*n].id = stmt_i64(st, 0);
 		v[*n].person = stmt_i64(st, 1);
 		v[*n].action = strcmp(stmt_text(st, 2), "action") == 0;
@@ -513,7 +505,7 @@ int absentees_get(struct request *r)
 	struct holder *h = NULL;
 	struct db *db = NULL;
 	struct stmt *st = NULL;
-	const char *level = req_query(r, "level"), *ls = req_query(r, "limit");
+	const char *level = req_query(r, "level");
 	int64_t unit = 0, limit = LIST_DEFAULT, last_person = 0;
 	size_t nareas = 0, nh = 0, shown = 0;
 	json_t *items = NULL, *out = NULL;
@@ -525,13 +517,8 @@ int absentees_get(struct request *r)
 		return r->problem_status;
 	if (level && strcmp(level, "alert") != 0 && strcmp(level, "action") != 0)
 		return req_problem_field(r, 400, "level", "level is alert or action");
-	if (ls) {
-		char *end = NULL;
-
-		limit = strtoll(ls, &end, 10);
-		if (!*ls || *end || limit < 1 || limit > LIST_MAX)
-			return req_problem_field(r, 400, "limit", "limit must be from 1 to %d", LIST_MAX);
-	}
+	if (req_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &limit) != DF_OK)
+		return r->problem_status;
 	if (unit && authz_object(r, "attendance.read", unit, 0) != DF_OK)
 		return r->problem_status ? r->problem_status : 403;
 	rc = authz_reach(r, "attendance.read", areas, AUTHZ_MAX_GRANTS, &nareas);

@@ -54,6 +54,22 @@
 
 /* ------------------------------------------------------------- helpers */
 
+void *att_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 64;
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	nv = realloc(v, ncap * size);
+	if (nv)
+		*cap = ncap;
+	return nv;
+}
+
 int att_finish(struct db *db, int rc)
 {
 	if (rc == DF_OK)

@@ -23,6 +23,12 @@ struct request;
 /* att_finish - commit on success, roll back otherwise; the final result. */
 int att_finish(struct db *db, int rc) DF_WUR;
 
+/* att_grow - room for element n (0-based) in the malloc'd array v (NULL
+ * at first) of *cap elements of size bytes, doubled when full: the array
+ * to use from now on, or NULL when out of memory (v and *cap are then
+ * as they were, and v still the caller's to free). */
+void *att_grow(void *v, size_t *cap, size_t n, size_t size) DF_WUR;
+
 /* att_may_person - may r act on person with action: the person themselves
  * always; others by people_decide.  DF_OK, or the error with its problem
  * recorded (404 outside the reach, 403 not allowed). */

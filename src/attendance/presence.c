@@ -230,7 +230,7 @@ int presence_get(struct request *r)
 	size_t nareas = 0, n = 0, counts[ST_COUNT] = { 0 };
 	int64_t unit = 0, limit = LIMIT_DEFAULT;
 	cal_day day = cal_day_of_instant(clock_now_ms());
-	const char *ds = req_query(r, "day"), *ls = req_query(r, "limit");
+	const char *ds = req_query(r, "day");
 	const char *ss = req_query(r, "status");
 	int only = -1;
 	char d[11], name[128];
@@ -242,13 +242,8 @@ int presence_get(struct request *r)
 		return r->problem_status;
 	if (ds && cal_parse(ds, &day) != DF_OK)
 		return req_problem_field(r, 400, "day", "day must be a date YYYY-MM-DD");
-	if (ls) {
-		char *end = NULL;
-
-		limit = strtoll(ls, &end, 10);
-		if (!*ls || *end || limit < 1 || limit > LIMIT_MAX)
-			return req_problem_field(r, 400, "limit", "limit must be from 1 to %d", LIMIT_MAX);
-	}
+	if (req_query_int(r, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT, &limit) != DF_OK)
+		return r->problem_status;
 	for (int i = 0; ss && i < ST_COUNT; i++)
 		if (strcmp(ss, status_names[i]) == 0)
 			only = i;

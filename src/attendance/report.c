@@ -95,17 +95,13 @@ static int load_presences(struct db *db, cal_day from, cal_day to, struct presen
 	stmt_bind_text(st, 1, d0, -1);
 	stmt_bind_text(st, 2, d1, -1);
 	while ((rc = stmt_step(st)) == STMT_ROW) {
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 4096;
-			struct presence *nv = realloc(v, ncap * sizeof *nv);
+		void *grown = att_grow(v, &cap, *n, sizeof *v);
 
-			if (!nv) {
-				rc = DF_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
 		}
+		v = grown;
 		v[*n].person = stmt_i64(st, 0);
 		if (cal_parse(stmt_text(st, 1), &v[*n].day) != DF_OK)
 			continue;

@@ -131,6 +131,11 @@ int req_param_id(struct request *r, const char *name, int64_t *out) DF_WUR;
  * absent); records a 400 problem naming it and returns DF_EINVAL when it
  * is present but not an id. */
 int req_query_id(struct request *r, const char *name, int64_t *out) DF_WUR;
+/* req_query_int - query argument name as a whole number min..max into *out
+ * (dflt when absent); records a 400 problem naming it and returns
+ * DF_EINVAL otherwise.  For ?limit= and the like. */
+int req_query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t dflt,
+		  int64_t *out) DF_WUR;
 /* req_query - a query string argument, or NULL. */
 const char *req_query(const struct request *r, const char *name);
 /* req_query_string - the request's query arguments, percent-encoded again,

@@ -97,7 +97,7 @@ static int get_inbox(struct request *r)
 	struct db *db = NULL;
 	struct stmt *st = NULL;
 	json_t *items = NULL, *out = NULL;
-	const char *unread = req_query(r, "unread"), *lim = req_query(r, "limit");
+	const char *unread = req_query(r, "unread");
 	int64_t before = 0, limit = LIST_DEFAULT, unread_n = 0;
 	int status = 500, rc;
 
@@ -106,20 +106,11 @@ static int get_inbox(struct request *r)
 		goto out;
 	}
 	if (unread && strcmp(unread, "0") != 0 && strcmp(unread, "1") != 0) {
-		status = req_problem_field(r, 422, "unread", "unread is 0 or 1");
+		status = req_problem_field(r, 400, "unread", "unread is 0 or 1");
 		goto out;
 	}
-	if (lim) {
-		char *end = NULL;
-		long v = strtol(lim, &end, 10);
-
-		if (!*lim || *end || v < 1 || v > LIST_MAX) {
-			status = req_problem_field(r, 422, "limit", "limit is 1..%d", LIST_MAX);
-			goto out;
-		}
-		limit = v;
-	}
-	if (req_query_id(r, "before", &before) != DF_OK) {
+	if (req_query_int(r, "limit", 1, LIST_MAX, LIST_DEFAULT, &limit) != DF_OK ||
+	    req_query_id(r, "before", &before) != DF_OK) {
 		status = r->problem_status;
 		goto out;
 	}

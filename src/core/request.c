@@ -75,6 +75,24 @@ int req_query_id(struct request *r, const char *name, int64_t *out)
 	return DF_OK;
 }
 
+int req_query_int(struct request *r, const char *name, int64_t min, int64_t max, int64_t dflt, int64_t *out)
+{
+	const char *s = req_query(r, name);
+	char *end = NULL;
+	long long v;
+
+	*out = dflt;
+	if (!s)
+		return DF_OK;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max)
+		return req_problem_field(r, 400, name, "%s must be a whole number from %lld to %lld", name,
+					 (long long)min, (long long)max), DF_EINVAL;
+	*out = v;
+	return DF_OK;
+}
+
 const char *req_query(const struct request *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
