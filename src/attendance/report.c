@@ -500,9 +500,9 @@ int report_get(struct request *r)
 	cal_day from = 0, to = 0;
 	enum by by;
 	const char *format;
-	char d0[11], d1[11], base[80];
+	char d0[11], d1[11], c0[11], c1[11], base[80];
 	json_t *rows = NULL, *out = NULL;
-	long working;
+	long working, counted;
 	int rc, status;
 
 	memset(&p, 0, sizeof p);
@@ -546,11 +546,15 @@ int report_get(struct request *r)
 		return status;
 	}
 	working = calendar_working_days_between(&p.cal, from - 1, to);
+	counted = p.last >= p.first ? calendar_working_days_between(&p.cal, p.first - 1, p.last) : 0;
+	cal_format(p.first, c0);
+	cal_format(p.last, c1);
 	rows = json_array();
 	for (size_t i = 0; rows && i < ng; i++)
 		json_array_append_new(rows, group_json(&g[i], by));
-	out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "from", d0, "to", d1, "by", by_names[by], "as_of", d1,
-			"working_days", (json_int_t)working, "rows", rows ? rows : json_array(), "totals",
+	out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:I}, s:o, s:o}", "from", d0, "to", d1, "by",
+			by_names[by], "as_of", d1, "working_days", (json_int_t)working, "counted", "from", c0, "to",
+			c1, "working_days", (json_int_t)counted, "rows", rows ? rows : json_array(), "totals",
 			tally_json(&total));
 	period_release(&p);
 	free(g);
