@@ -3,12 +3,13 @@
 // the page of the current route, and focus and title on every change of
 // page (for keyboard and screen-reader users).
 import { useEffect, useRef } from 'preact/hooks';
-import { t, useLang, setLang, LANGS, fmtInstant } from './i18n/index.js';
+import { t, useLang, setLang, LANGS, fmtInstant, fmtNumber } from './i18n/index.js';
 import { useStore } from './lib/store.js';
 import { route, navigate } from './lib/router.js';
 import { session, logout, can } from './lib/session.js';
 import { net } from './lib/api.js';
 import { outbox } from './lib/outbox.js';
+import { inbox, watchInbox } from './lib/inbox.js';
 import { findRoute, routes } from './routes.js';
 import { Lazy, Loading } from './components/common.jsx';
 
@@ -20,6 +21,26 @@ function OfflineBanner() {
       <strong>{t('offline.title')}</strong> {t('offline.body')}
       {n.cachedAt ? ` ${t('offline.savedAt', { time: fmtInstant(n.cachedAt) })}` : ''}
     </div>
+  );
+}
+
+// Bell - the inbox and its unread count, for signed-in people (lib/inbox.js
+// asks for the count at most once a minute while the page is visible).
+function Bell({ current }) {
+  const s = useStore(session);
+  const { unread } = useStore(inbox);
+  const who = s.state === 'user' && !s.stale && s.me && s.me.person ? `${s.user.username}|${s.me.person.id}` : '';
+  useEffect(() => (who ? watchInbox() : undefined), [who]);
+  if (!who) return null;
+  const n = unread || 0;
+  return (
+    <a href="/inbox" class="bell" data-inbox-bell data-unread={unread === null ? '' : unread}
+      aria-current={current ? 'page' : undefined} aria-label={t('inbox.bell', { n })}>
+      <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+        <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6v-5a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
+      </svg>
+      {n > 0 && <span class="count" aria-hidden="true">{n > 99 ? `${fmtNumber(99)}+` : fmtNumber(n)}</span>}
+    </a>
   );
 }
 
@@ -43,6 +64,7 @@ function Header() {
           </span>
         </a>
         <div class="top-actions">
+          <Bell current={r.path === '/inbox'} />
           <button type="button" class="lang" lang={other} onClick={() => setLang(other)} data-lang-switch={other}
             aria-label={t('nav.switchLang', { lang: LANGS[other].label })}>
             {LANGS[other].label}

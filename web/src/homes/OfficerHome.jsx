@@ -1,6 +1,7 @@
 // OfficerHome - "my day" for officers below the district head: today's
 // date, who they are, their postings (GET /api/v1/me) and the vacant posts
-// of their office, and a card to check in for the day (/attendance).
+// of their office, and a card to check in for the day (/attendance) or
+// ask for leave or a tour (/absences).
 // Modules (tasks, files) add their cards here.
 import { t, useLang, fmtDay } from '../i18n/index.js';
 import { can } from '../lib/session.js';
@@ -38,7 +39,10 @@ export default function OfficerHome({ user, me }) {
       <section class="card checkin-card" aria-labelledby="checkin-card-title">
         <h2 id="checkin-card-title">{t('home.officer.checkinTitle')}</h2>
         <p>{t('home.officer.checkinBody')}</p>
-        <p><a class="button primary" href="/attendance" data-checkin-link>{t('home.officer.checkinLink')}</a></p>
+        <p class="button-row">
+          <a class="button primary" href="/attendance" data-checkin-link>{t('home.officer.checkinLink')}</a>
+          <a class="button" href="/absences" data-absences-link>{t('home.officer.absencesLink')}</a>
+        </p>
       </section>
       <section aria-labelledby="postings-title" class="card">
         <h2 id="postings-title">{t('home.officer.postings')}</h2>

@@ -19,21 +19,10 @@ import { useApi } from '../lib/useApi.js';
 import { submit, outbox } from '../lib/outbox.js';
 import { Loading, Problem, SavedAt } from '../components/common.jsx';
 import { VerdictBadge, reasonText } from '../components/attendance/verdict.jsx';
+import { locate, GeoError } from '../components/attendance/locate.jsx';
 
 const PATH = '/api/v1/checkins';
-const GEO_OPTIONS = { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 };
-const GEO_ERRORS = { 1: 'denied', 2: 'unavailable', 3: 'timeout' };
 const TIME = { timeStyle: 'medium' };
-
-// locate - a fresh position, or a rejection { geo: 'denied' | 'unavailable'
-// | 'timeout' | 'unsupported' | 'insecure' }.
-function locate() {
-  return new Promise((resolve, reject) => {
-    if (window.isSecureContext === false) { reject({ geo: 'insecure' }); return; }
-    if (!navigator.geolocation) { reject({ geo: 'unsupported' }); return; }
-    navigator.geolocation.getCurrentPosition(resolve, (e) => reject({ geo: GEO_ERRORS[e && e.code] || 'unavailable' }), GEO_OPTIONS);
-  });
-}
 
 function accuracyText(m) {
   return m === null || m === undefined ? t('attendance.accuracyUnknown') : t('attendance.accuracy', { m: Math.round(m) });
@@ -56,15 +45,6 @@ function Verdict({ c, fromOutbox }) {
         </>
       )}
       {fromOutbox && <p class="muted">{t('attendance.sentFromOutbox')}</p>}
-    </div>
-  );
-}
-
-function GeoError({ code }) {
-  return (
-    <div class="problem" role="alert" data-geo-error={code}>
-      <p><strong>{t(`attendance.geo.${code}.title`)}</strong></p>
-      <p>{t(`attendance.geo.${code}.body`)}</p>
     </div>
   );
 }

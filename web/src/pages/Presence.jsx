@@ -11,8 +11,14 @@
 // not at all once the user has left the page.  "Updated at" says when the
 // last answer came.
 //
-// Test hooks: [data-presence-count-on_duty|verified|doubtful|rejected|absent]
-// (value = the number), tr.presence-row[data-person-id][data-status],
+// Since the days of a person (issue 5, part 2): the counts include late,
+// leave and tour; a row's status can be leave or tour (an approved absence
+// and no verified check-in), and a late presence carries a "late" marker.
+//
+// Test hooks: [data-presence-count-on_duty|verified|late|doubtful|rejected|
+// leave|tour|absent] (value = the number; a count the server does not send
+// is not shown), tr.presence-row[data-person-id][data-status][data-late],
+// .badge.late[data-late],
 // [data-updated-at] (ms), the map's path.presence-marker[data-person-id].
 import { useEffect, useState, useCallback } from 'preact/hooks';
 import { t, useLang, fmtDay, fmtInstant, fmtNumber, fmtList } from '../i18n/index.js';
@@ -29,8 +35,8 @@ import { VerdictBadge, reasonShort } from '../components/attendance/verdict.jsx'
 const loadMap = () => import('../components/attendance/PresenceMap.jsx');
 export const POLL_MS = 15000;
 const LIMIT = 500;
-const COUNTS = ['on_duty', 'verified', 'doubtful', 'rejected', 'absent'];
-const STATUSES = ['verified', 'doubtful', 'rejected', 'absent'];
+const COUNTS = ['on_duty', 'verified', 'late', 'doubtful', 'rejected', 'leave', 'tour', 'absent'];
+const STATUSES = ['verified', 'doubtful', 'rejected', 'leave', 'tour', 'absent'];
 
 // usePoll - GET url now, then every ms while the page is visible; the last
 // answer stays on screen while the next one comes.  { data, error,
@@ -85,7 +91,7 @@ function scopeUnit(user, me) {
 function Counts({ counts }) {
   return (
     <dl class="stats presence-stats">
-      {COUNTS.map((k) => (
+      {COUNTS.filter((k) => typeof counts[k] === 'number').map((k) => (
         <div class={`stat stat-${k}`} key={k} {...{ [`data-presence-count-${k}`]: counts[k] }}>
           <dt>{t(`presence.count.${k}`)}</dt>
           <dd>{fmtNumber(counts[k])}</dd>
@@ -98,12 +104,15 @@ function Counts({ counts }) {
 function Row({ it }) {
   const last = it.last;
   return (
-    <tr class="presence-row" data-person-id={it.person.id} data-status={it.status}>
+    <tr class="presence-row" data-person-id={it.person.id} data-status={it.status} data-late={it.late ? '1' : undefined}>
       <th scope="row">
         {it.person.name}
         {it.post && <span class="muted cell-sub">{it.post.designation}{it.post.unit ? `, ${it.post.unit.name}` : ''}</span>}
       </th>
-      <td><VerdictBadge verdict={it.status} /></td>
+      <td>
+        <VerdictBadge verdict={it.status} />
+        {it.late && <span class="badge late" data-late>{t('presence.late')}</span>}
+      </td>
       <td>
         {last ? (
           <>
@@ -131,7 +140,7 @@ export default function Presence() {
   const items = (data && data.items) || [];
   // the districts of the day under the markers (once per day, not per update)
   const geo = useApi(data ? `/api/v1/org/geojson${query({ kind: 'district', as_of: data.day })}` : null, { progress: true });
-  const shown = show === 'all' ? items : items.filter((it) => it.status === show);
+  const shown = show === 'all' ? items : items.filter((it) => (show === 'late' ? it.late : it.status === show));
 
   const setDay = (v) => {
     const q = new URLSearchParams(r.query);
@@ -150,6 +159,7 @@ export default function Presence() {
           <select id="presence-show" value={show} onChange={(e) => setShow(e.currentTarget.value)}>
             <option value="all">{t('presence.show.all')}</option>
             {STATUSES.map((v) => <option key={v} value={v}>{t(`attendance.verdict.${v}`)}</option>)}
+            <option value="late">{t('presence.late')}</option>
           </select>
         </div>
       </div>
