@@ -499,8 +499,8 @@ out:
 int absentees_get(struct request *r)
 {
 	static const char sql[] = "SELECT person_id, level, since_day, days, supervisor_posting, supervisor_person,"
-				  " created_at, as_of FROM att_alerts WHERE resolved_at IS NULL AND (?1 = '' OR level = ?1)"
-				  " ORDER BY days DESC, person_id, level DESC";
+				  " created_at, as_of FROM att_alerts WHERE resolved_at IS NULL"
+				  " ORDER BY days DESC, person_id, CASE WHEN level = 'action' THEN 0 ELSE 1 END";
 	struct authz_area areas[AUTHZ_MAX_GRANTS];
 	struct holder *h = NULL;
 	struct db *db = NULL;
@@ -532,8 +532,8 @@ int absentees_get(struct request *r)
 		qsort(h, nh, sizeof *h, cmp_holder_person);
 	rc = db_prepare(db, sql, &st);
 	if (rc == DF_OK) {
-		/* "level DESC" puts action before alert: one row per person, the higher */
-		stmt_bind_text(st, 1, level ? level : "", -1);
+		/* action before alert: one row per person, at their higher level,
+		 * which is the level ?level= filters on */
 		items = json_array();
 		while (items && shown < (size_t)limit && (rc = stmt_step(st)) == STMT_ROW) {
 			struct holder key, *x, sup;
@@ -544,6 +544,8 @@ int absentees_get(struct request *r)
 			if (!x || key.pg.person == last_person)
 				continue;
 			last_person = key.pg.person;
+			if (level && strcmp(level, stmt_text(st, 1)) != 0)
+				continue;
 			if (!stmt_isnull(st, 4) && people_posting_ref(db, stmt_i64(st, 4), &sup.pg) == DF_OK &&
 			    people_person_name(db, sup.pg.person, sup.name, sizeof sup.name) == DF_OK)
 				supj = json_pack("{s:o, s:s, s:s}", "person_id", json_id(sup.pg.person), "name", sup.name,
