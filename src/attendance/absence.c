@@ -249,17 +249,17 @@ static int read_place(struct request *r, struct db *db, json_t *place, cal_day f
 	if (!json_is_object(place))
 		return req_problem_field(r, 422, "place", "place is {lat, lon, radius_m} or {unit_id}"), DF_EINVAL;
 	if (u) {
-		const char *s = json_is_string(u) ? json_string_value(u) : NULL;
-		char *end = NULL;
-		long long v = s ? strtoll(s, &end, 10) : 0;
+		int64_t id = 0;
 
-		if (!s || !*s || *end || v <= 0)
-			return req_problem_field(r, 422, "place.unit_id", "unit_id is a unit's id"), DF_EINVAL;
-		rc = org_unit_kind(db, (int64_t)v, from, &kind);
+		if (jreq_int(r, place, "unit_id", 1, INT64_MAX, 1, &id) != DF_OK) {
+			snprintf(r->problem_field, sizeof r->problem_field, "place.unit_id");
+			return DF_EINVAL;
+		}
+		rc = org_unit_kind(db, id, from, &kind);
 		if (rc == DF_ENOTFOUND || (rc == DF_OK && kind != UNIT_DISTRICT))
 			return req_problem_field(r, 422, "place.unit_id", "unit_id must be a district on the first day"),
 			       DF_EINVAL;
-		*unit = (int64_t)v;
+		*unit = id;
 		return rc;
 	}
 	if (jreq_num(r, place, "lat", -90, 90, 1, lat) != DF_OK || jreq_num(r, place, "lon", -180, 180, 1, lon) != DF_OK ||
@@ -314,15 +314,8 @@ int absences_post(struct request *r)
 	int own, clash = 0, rc;
 	json_t *out = NULL;
 
-	if (pid && !json_is_null(pid)) {
-		const char *s = json_is_string(pid) ? json_string_value(pid) : NULL;
-		char *end = NULL;
-		long long v = s ? strtoll(s, &end, 10) : 0;
-
-		if (!s || !*s || *end || v <= 0)
-			return req_problem_field(r, 422, "person_id", "person_id is a person's id");
-		person = (int64_t)v;
-	}
+	if (pid && !json_is_null(pid) && jreq_int(r, body, "person_id", 1, INT64_MAX, 1, &person) != DF_OK)
+		return r->problem_status;
 	if (!person)
 		return req_problem_field(r, 422, "person_id", "person_id is required (you are not a person)");
 	if (jreq_str(r, body, "kind", 8, 1, &kind) != DF_OK || jreq_date(r, body, "from", 1, &from) != DF_OK ||

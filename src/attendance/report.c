@@ -575,7 +575,7 @@ int ranking_get(struct request *r)
 	cal_day from = 0, to = 0;
 	enum by by;
 	const char *format, *month = req_query(r, "month");
-	char base[80], m[8];
+	char base[80], m[8], first[11];
 	json_t *items = NULL, *out = NULL;
 	int rc, status;
 
@@ -644,13 +644,8 @@ int ranking_get(struct request *r)
 		free(rank);
 		return req_fail(r, rc);
 	}
-	snprintf(m, sizeof m, "%.7s", "");
-	{
-		char d0[11];
-
-		cal_format(from, d0);
-		snprintf(m, sizeof m, "%.7s", d0);
-	}
+	cal_format(from, first);
+	snprintf(m, sizeof m, "%.7s", first);
 	if (strcmp(format, "json") != 0) {
 		struct sheet s;
 
