@@ -324,6 +324,41 @@ static int cmd_audit(struct app *app, int argc, char **argv)
 	return rc;
 }
 
+/* cmd_job - `job run NAME`: one run of a scheduled job now, e.g. to close
+ * attendance days after a correction without waiting for the scheduler. */
+static int cmd_job(struct app *app, int argc, char **argv)
+{
+	struct db *db = NULL;
+	char owner[48];
+	int rc, result = DF_OK;
+
+	if (argc != 3 || strcmp(argv[1], "run") != 0) {
+		fprintf(stderr, "usage: daftar job run NAME\n");
+		return DF_EINVAL;
+	}
+	rc = open_store(app, 1);
+	if (rc == DF_OK)
+		rc = audit_load_key(app, 0);
+	if (rc == DF_OK)
+		rc = store_acquire(app->store, &db);
+	if (rc != DF_OK)
+		return rc;
+	snprintf(owner, sizeof owner, "cli-%ld", (long)getpid());
+	rc = jobs_run_one(app, db, argv[2], owner, &result);
+	store_release(db);
+	if (rc == DF_ENOTFOUND)
+		fprintf(stderr, "daftar job: no job called %s (GET /api/v1/system/jobs lists them)\n", argv[2]);
+	else if (rc == DF_EBUSY)
+		fprintf(stderr, "daftar job: %s is running elsewhere; try again when it ends\n", argv[2]);
+	else if (rc != DF_OK)
+		fprintf(stderr, "daftar job: %s\n", df_strerror(rc));
+	else if (result != DF_OK)
+		fprintf(stderr, "daftar job: %s failed: %s\n", argv[2], df_strerror(result));
+	else
+		printf("daftar: ran %s\n", argv[2]);
+	return rc != DF_OK ? rc : result;
+}
+
 /* cmd_routes - the route table as built, one line per route: method,
  * pattern, permission (public, user or the action) and body cap.  The test
  * suite checks docs/API.md against it. */
@@ -354,6 +389,7 @@ static const struct cmd commands[] = {
 	{ "demo", cmd_demo, "demo", "load the demo province and print the demo logins" },
 	{ "backup", cmd_backup, "backup FILE", "copy the live database to FILE (SQLite online backup)" },
 	{ "audit", cmd_audit, "audit verify", "recompute the audit tree and check the latest checkpoint" },
+	{ "job", cmd_job, "job run NAME", "run a scheduled job once now (attendance.close, attendance.absence, ...)" },
 	{ "routes", cmd_routes, "routes", "list the HTTP routes: method, path, permission, body cap, module" },
 	{ "help", cmd_help, "help", "this text" },
 };

@@ -382,6 +382,8 @@ int absences_post(struct request *r)
 		rc = stmt_step(st);
 		stmt_done(st);
 	}
+	if (rc == DF_OK && !own)
+		rc = att_days_touched(db, from, to); /* approved at once: its days are excused */
 	if (rc == DF_OK)
 		rc = absence_read(db, id, &out, &person, status_text);
 	if (rc == DF_OK)
@@ -580,6 +582,14 @@ static int change(struct request *r, const char *const *from_states, const char 
 	}
 	if (rc == DF_OK)
 		rc = absence_read(db, id, &a, &person, NULL);
+	if (rc == DF_OK) {
+		/* approved or cancelled: what its days count changed */
+		cal_day d0, d1;
+
+		if (cal_parse(json_string_value(json_object_get(a, "from")), &d0) == DF_OK &&
+		    cal_parse(json_string_value(json_object_get(a, "to")), &d1) == DF_OK)
+			rc = att_days_touched(db, d0, d1);
+	}
 	if (rc == DF_OK)
 		rc = audit_absence(db, event, id, r->who.user_id, a);
 	rc = att_finish(db, rc);

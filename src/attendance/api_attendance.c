@@ -804,6 +804,13 @@ static const struct migration migrations[] = {
 	     " UNIQUE (person_id, level, since_day));"
 	     "CREATE INDEX att_alerts_open ON att_alerts (resolved_at, days);"
 	     "CREATE TABLE att_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);" },
+	{ 4, "CREATE TABLE att_totals ("
+	     " day TEXT NOT NULL, unit_id BIGINT NOT NULL, department_id BIGINT NOT NULL, held INT NOT NULL,"
+	     " began INT NOT NULL, expected INT NOT NULL, present INT NOT NULL, late INT NOT NULL, absent INT NOT NULL,"
+	     " on_leave INT NOT NULL, on_tour INT NOT NULL, PRIMARY KEY (day, unit_id, department_id));"
+	     "CREATE TABLE att_closed ("
+	     " day TEXT PRIMARY KEY, version BIGINT NOT NULL, dirty INT NOT NULL, working INT NOT NULL,"
+	     " closed_at BIGINT NOT NULL);" },
 };
 
 static const char *const events[] = {
@@ -814,6 +821,7 @@ static const char *const events[] = {
 
 static const struct job_def jobs[] = {
 	{ "attendance.absence", 3600, absence_job, absence_job_interval },
+	{ "attendance.close", 3600, close_job, close_job_interval },
 };
 
 static const struct route routes[] = {

@@ -2,8 +2,8 @@
  * att_int.h - internal to the attendance module: what its files share
  * beyond attendance.h.  The handlers that live outside api_attendance.c
  * (which holds the route table), duty hours (hours.c), leave and tours
- * (absence.c), the day of a person (day.c), reports (report.c) and the
- * absence job (absentees.c).
+ * (absence.c), the day of a person (day.c), reports (report.c), the
+ * absence job (absentees.c) and the closed days' totals (close.c).
  */
 #ifndef DF_ATT_INT_H
 #define DF_ATT_INT_H
@@ -103,6 +103,66 @@ int att_is_late(cal_day day, int64_t first_ms, const struct att_hours *hours);
  * presence, whether it was late (after the start + grace of the post they
  * held, on a working day), inside the caller's transaction. */
 int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal_day day) DF_WUR;
+
+/* att_days_touched - a write changed what days [from, to] count (a late
+ * check-in, a review, an absence decided): their closed totals, if any,
+ * are stale until the close job keeps them again.  Inside the caller's
+ * transaction. */
+int att_days_touched(struct db *db, cal_day from, cal_day to) DF_WUR;
+
+/* ------------------------------------------- tallies (report.c, close.c) */
+
+struct authz_area;
+
+/* The figures of attendance over some days: postings counted (officers),
+ * person-days expected (working days held, once counting began, not
+ * after today) and what became of them. */
+struct att_tally {
+	int64_t officers, expected, present, late, absent, leave, tour;
+};
+
+/* att_tally_add - to += t. */
+void att_tally_add(struct att_tally *to, const struct att_tally *t);
+
+/* The tally of the postings of one (unit, department) over [a, b]:
+ * t.officers counts every posting held on some day of it, began those not
+ * held on a - 1 (so that adjoining ranges count a posting once). */
+struct att_cell {
+	int64_t unit, department;
+	struct att_tally t;
+	int64_t began;
+};
+
+/* att_tally_cells - live from att_days, the postings and the approved
+ * absences: the cells of [a, b], for posts under unit (0: all) inside the
+ * n areas as the tree stood on asof, sorted by (unit, department): a
+ * malloc'd array in *out (free it).  DF_ETOOBIG past the postings one
+ * report may read. */
+int att_tally_cells(struct db *db, cal_day a, cal_day b, cal_day asof, int64_t unit, const struct authz_area *areas,
+		    size_t n, struct att_cell **out, size_t *count) DF_WUR;
+
+/* -------------------------------------------- closed days (close.c) */
+
+/* att_closed_day - whether day's kept totals (att_totals) stand for it:
+ * closed, not touched since, kept under the same working calendar. */
+struct att_closed_day {
+	cal_day day;
+	int dirty;
+	int working;   /* whether it was a working day when it was closed */
+};
+
+/* att_closed_between - the closed days of [from, to], in day order: a
+ * malloc'd array in *out (free it); and in *changed the first day whose
+ * holders changed since they were closed (postings created or ended since
+ * the close job last looked), to + 1 when none did. */
+int att_closed_between(struct db *db, cal_day from, cal_day to, struct att_closed_day **out, size_t *n,
+		       cal_day *changed) DF_WUR;
+
+/* close_job - the attendance.close job: keep each past day's totals per
+ * (unit, department) in att_totals, newest first, re-keeping touched ones. */
+int close_job(struct app *app, struct db *db);
+/* close_job_interval - attendance.close_s. */
+int close_job_interval(const struct app *app);
 
 /* ---------------------------------------------------------- handlers */
 

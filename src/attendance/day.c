@@ -9,7 +9,8 @@
  * the start + grace of the post held that day, on a working day), how
  * many check-ins were kept, and the unit and department of that post.
  * It is recomputed from that day's check-ins on every change (a person has
- * a handful a day once live positions are thinned), so it cannot drift.
+ * a handful a day once live positions are thinned), so it cannot drift;
+ * a change to a day already closed marks its totals stale (close.c).
  */
 #include <stdio.h>
 #include "att_int.h"
@@ -91,5 +92,7 @@ int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal
 	stmt_bind_i64(st, 8, count);
 	rc = stmt_step(st);
 	stmt_done(st);
+	if (rc == DF_OK)
+		rc = att_days_touched(db, day, day); /* a closed day's totals no longer stand */
 	return rc;
 }

@@ -17,13 +17,16 @@
  * (expected - leave - tour), null when nobody was expected.  A person who
  * holds two posts counts at both.
  *
- * One tally (tally_holders) serves every grouping and both routes.  It
- * reads the postings of the period once (people_holders_between), the
- * presences of the period once (att_days, present rows only) and the
- * approved absences once, then walks each posting's days in memory.  At the
- * province's full size (250,000 officers) a month is ~5.5 million
- * present rows; keeping closed days as per-unit totals is the next step
- * for the 200 ms goal of issue 5 (docs/ATTENDANCE.md).
+ * One tally (tally_posting) serves every grouping and both routes.  For a
+ * run of days it reads the postings once (people_holders_asof), the
+ * presences once (att_days, present rows only) and the approved absences
+ * once, then walks each posting's days in memory.  by=person tallies its
+ * whole period so (its rows are postings).  The other groupings and the
+ * ranking work on cells, one per (unit, department): closed days come from
+ * their kept totals (att_totals, close.c) and only the other days are
+ * tallied live (period_cells); the cells are then placed in the tree of the
+ * period's last day and grouped (cell_groups).  A province month is so a
+ * few thousand rows, not the ~5.5 million person-days of 250,000 officers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +50,11 @@
 enum by { BY_PERSON, BY_OFFICE, BY_DEPARTMENT, BY_DISTRICT, BY_DIVISION };
 static const char *const by_names[] = { "person", "office", "department", "district", "division" };
 
-/* The figures of a row. */
-struct tally {
-	int64_t officers, expected, present, late, absent, leave, tour;
-};
-
 /* One row of a report: a group key and its figures. */
 struct group {
 	int64_t key;                 /* person/posting, unit or department id; 0 = "Province" */
 	const struct holder *h;      /* by=person: the posting */
-	struct tally t;
+	struct att_tally t;
 	char name[128];
 };
 
@@ -142,10 +140,9 @@ static void period_release(struct period *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* period_load - everything a tally of [from, to] needs: the postings under
- * unit within areas (department: only that one, 0 = all). */
-static int period_load(struct db *db, cal_day from, cal_day to, int64_t unit, int64_t department,
-		       const struct authz_area *areas, size_t nareas, struct period *p)
+/* period_frame - the days of [from, to] that expect presence and the
+ * working calendar, into a zeroed p (the rest of p stays empty). */
+static int period_frame(struct db *db, cal_day from, cal_day to, struct period *p)
 {
 	cal_day today = cal_day_of_instant(clock_now_ms()), since = today + 1;
 	int rc;
@@ -161,8 +158,19 @@ static int period_load(struct db *db, cal_day from, cal_day to, int64_t unit, in
 	p->last = today < to ? today : to;
 	if (rc == DF_OK)
 		rc = system_calendar(db, &p->cal);
+	return rc;
+}
+
+/* period_load - everything a tally of [from, to] needs: the postings under
+ * unit within areas as the tree stood on asof (department: only that one,
+ * 0 = all). */
+static int period_load(struct db *db, cal_day from, cal_day to, cal_day asof, int64_t unit, int64_t department,
+		       const struct authz_area *areas, size_t nareas, struct period *p)
+{
+	int rc = period_frame(db, from, to, p);
+
 	if (rc == DF_OK)
-		rc = people_holders_between(db, from, to, unit, areas, nareas, HOLDERS_MAX, &p->h, &p->nh);
+		rc = people_holders_asof(db, from, to, asof, unit, areas, nareas, HOLDERS_MAX, &p->h, &p->nh);
 	if (rc == DF_OK && department) {
 		size_t k = 0;
 
@@ -179,7 +187,7 @@ static int period_load(struct db *db, cal_day from, cal_day to, int64_t unit, in
 }
 
 /* tally_posting - the figures of one posting over the period. */
-static void tally_posting(const struct period *p, const struct holder *h, struct tally *t)
+static void tally_posting(const struct period *p, const struct holder *h, struct att_tally *t)
 {
 	struct presence key = { h->pg.person, h->from, 0 };
 	const struct presence *at;
@@ -219,7 +227,7 @@ static void tally_posting(const struct period *p, const struct holder *h, struct
 	}
 }
 
-static void tally_add(struct tally *to, const struct tally *t)
+void att_tally_add(struct att_tally *to, const struct att_tally *t)
 {
 	to->officers += t->officers;
 	to->expected += t->expected;
@@ -265,13 +273,55 @@ static int cmp_group_name(const void *a, const void *b)
 	return c ? c : (x->key > y->key) - (x->key < y->key);
 }
 
-/* tally_groups - the rows of the period grouped by `by` (a malloc'd array
- * in *out), sorted by name, and the totals. */
+/* groups_finish - merge the rows of g (a key each; by=person rows stay one
+ * per posting) that share a key, name those not named yet (as the tree
+ * stood on asof), and sort them by name; *n becomes the rows left. */
+static int groups_finish(struct db *db, struct group *g, size_t *n, enum by by, cal_day asof)
+{
+	size_t ng = *n;
+
+	if (by != BY_PERSON && ng) {
+		size_t k = 0;
+
+		qsort(g, ng, sizeof *g, cmp_group_key);
+		for (size_t i = 0; i < ng; i++) {
+			if (k > 0 && g[k - 1].key == g[i].key) {
+				att_tally_add(&g[k - 1].t, &g[i].t);
+				continue;
+			}
+			g[k++] = g[i];
+		}
+		ng = k;
+	}
+	for (size_t i = 0; i < ng; i++) {
+		int rc = DF_OK;
+
+		if (by == BY_PERSON || by == BY_OFFICE)
+			continue; /* named when made */
+		if (g[i].key == 0)
+			snprintf(g[i].name, sizeof g[i].name, "Province");
+		else if (by == BY_DEPARTMENT)
+			rc = org_department_name(db, g[i].key, g[i].name, sizeof g[i].name);
+		else
+			rc = org_unit_name(db, g[i].key, asof, g[i].name, sizeof g[i].name);
+		if (rc != DF_OK && rc != DF_ENOTFOUND)
+			return rc;
+	}
+	if (ng)
+		qsort(g, ng, sizeof *g, cmp_group_name);
+	*n = ng;
+	return DF_OK;
+}
+
+/* tally_groups - the rows of a live period (every day tallied from the
+ * person-days) grouped by `by` (a malloc'd array in *out), sorted by name,
+ * and the totals.  by=person reads this way: its rows are postings. */
 static int tally_groups(struct db *db, const struct period *p, enum by by, struct group **out, size_t *n,
-			struct tally *total)
+			struct att_tally *total)
 {
 	struct group *g = calloc(p->nh ? p->nh : 1, sizeof *g);
 	size_t ng = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -281,43 +331,246 @@ static int tally_groups(struct db *db, const struct period *p, enum by by, struc
 	for (size_t i = 0; i < p->nh; i++) {
 		g[ng].key = key_of(&p->h[i], by);
 		g[ng].h = &p->h[i];
+		snprintf(g[ng].name, sizeof g[ng].name, "%s", by == BY_PERSON ? p->h[i].name : p->h[i].unit_name);
 		tally_posting(p, &p->h[i], &g[ng].t);
-		tally_add(total, &g[ng].t);
+		att_tally_add(total, &g[ng].t);
 		ng++;
 	}
-	if (by != BY_PERSON) {
-		size_t k = 0;
-
-		qsort(g, ng, sizeof *g, cmp_group_key);
-		for (size_t i = 0; i < ng; i++) {
-			if (k > 0 && g[k - 1].key == g[i].key) {
-				tally_add(&g[k - 1].t, &g[i].t);
-				continue;
-			}
-			g[k++] = g[i];
-		}
-		ng = k;
+	rc = groups_finish(db, g, &ng, by, p->to);
+	if (rc != DF_OK) {
+		free(g);
+		return rc;
 	}
-	for (size_t i = 0; i < ng; i++) {
-		const struct holder *h = g[i].h;
-		int rc = DF_OK;
+	*out = g;
+	*n = ng;
+	return DF_OK;
+}
 
-		if (by == BY_PERSON)
-			snprintf(g[i].name, sizeof g[i].name, "%s", h->name);
-		else if (by == BY_OFFICE)
-			snprintf(g[i].name, sizeof g[i].name, "%s", h->unit_name);
-		else if (g[i].key == 0)
-			snprintf(g[i].name, sizeof g[i].name, "Province");
-		else if (by == BY_DEPARTMENT)
-			rc = org_department_name(db, g[i].key, g[i].name, sizeof g[i].name);
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct att_cell *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return (x->unit > y->unit) - (x->unit < y->unit);
+	return (x->department > y->department) - (x->department < y->department);
+}
+
+/* cells_merge - sort the n cells and add up those of one (unit,
+ * department); *n becomes the cells left. */
+static void cells_merge(struct att_cell *c, size_t *n)
+{
+	size_t k = 0;
+
+	if (!*n)
+		return;
+	qsort(c, *n, sizeof *c, cmp_cell);
+	for (size_t i = 0; i < *n; i++) {
+		if (k > 0 && cmp_cell(&c[k - 1], &c[i]) == 0) {
+			att_tally_add(&c[k - 1].t, &c[i].t);
+			c[k - 1].began += c[i].began;
+			continue;
+		}
+		c[k++] = c[i];
+	}
+	*n = k;
+}
+
+int att_tally_cells(struct db *db, cal_day a, cal_day b, cal_day asof, int64_t unit, const struct authz_area *areas,
+		    size_t n, struct att_cell **out, size_t *count)
+{
+	struct period p;
+	struct att_cell *c = NULL;
+	int rc = period_load(db, a, b, asof, unit, 0, areas, n, &p);
+
+	*out = NULL;
+	*count = 0;
+	if (rc == DF_OK) {
+		c = calloc(p.nh ? p.nh : 1, sizeof *c);
+		if (!c)
+			rc = DF_ENOMEM;
+	}
+	for (size_t i = 0; rc == DF_OK && i < p.nh; i++) {
+		c[i].unit = p.h[i].pg.unit;
+		c[i].department = p.h[i].pg.department;
+		tally_posting(&p, &p.h[i], &c[i].t);
+		c[i].began = p.h[i].began >= a;
+	}
+	if (rc == DF_OK) {
+		*count = p.nh;
+		cells_merge(c, count);
+		*out = c;
+	} else {
+		free(c);
+	}
+	period_release(&p);
+	return rc;
+}
+
+/* cells_kept - add to *c the kept totals of the closed days [a, b] of a
+ * period that begins on first (a posting counts where it is first held). */
+static int cells_kept(struct db *db, cal_day a, cal_day b, cal_day first, struct att_cell **c, size_t *n,
+		      size_t *cap)
+{
+	static const char sql[] = "SELECT unit_id, department_id, SUM(CASE WHEN day = ?3 THEN held ELSE began END),"
+				  " SUM(expected), SUM(present), SUM(late), SUM(absent), SUM(on_leave), SUM(on_tour)"
+				  " FROM att_totals WHERE day >= ?1 AND day <= ?2 GROUP BY unit_id, department_id";
+	struct stmt *st = NULL;
+	char d0[11], d1[11], f[11];
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	cal_format(a, d0);
+	cal_format(b, d1);
+	cal_format(first, f);
+	stmt_bind_text(st, 1, d0, -1);
+	stmt_bind_text(st, 2, d1, -1);
+	stmt_bind_text(st, 3, f, -1);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		struct att_cell *x;
+		void *grown = att_grow(*c, cap, *n, sizeof **c);
+
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
+		}
+		*c = grown;
+		x = &(*c)[(*n)++];
+		memset(x, 0, sizeof *x);
+		x->unit = stmt_i64(st, 0);
+		x->department = stmt_i64(st, 1);
+		x->t.officers = stmt_i64(st, 2);
+		x->t.expected = stmt_i64(st, 3);
+		x->t.present = stmt_i64(st, 4);
+		x->t.late = stmt_i64(st, 5);
+		x->t.absent = stmt_i64(st, 6);
+		x->t.leave = stmt_i64(st, 7);
+		x->t.tour = stmt_i64(st, 8);
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* cells_live - add to *c the live tally of the open days [a, b] of a
+ * period that begins on first, under unit and areas as of asof. */
+static int cells_live(struct db *db, cal_day a, cal_day b, cal_day first, cal_day asof, int64_t unit,
+		      const struct authz_area *areas, size_t nareas, struct att_cell **c, size_t *n, size_t *cap)
+{
+	struct att_cell *live = NULL;
+	size_t nlive = 0;
+	int rc = att_tally_cells(db, a, b, asof, unit, areas, nareas, &live, &nlive);
+
+	for (size_t i = 0; rc == DF_OK && i < nlive; i++) {
+		void *grown = att_grow(*c, cap, *n, sizeof **c);
+
+		if (!grown) {
+			rc = DF_ENOMEM;
+			break;
+		}
+		*c = grown;
+		(*c)[*n] = live[i];
+		if (a != first)
+			(*c)[*n].t.officers = live[i].began; /* those held on a - 1 are counted there */
+		(*n)++;
+	}
+	free(live);
+	return rc;
+}
+
+/* period_cells - the cells of [from, to] under unit and areas: closed days
+ * from their kept totals, the others (today, days not closed yet or
+ * touched since) live, each run of days at once. */
+static int period_cells(struct db *db, cal_day from, cal_day to, int64_t unit, const struct authz_area *areas,
+			size_t nareas, const struct calendar *cal, struct att_cell **out, size_t *n)
+{
+	struct att_closed_day *closed = NULL;
+	struct att_cell *c = NULL;
+	size_t nclosed = 0, cap = 0, k = 0;
+	cal_day changed = to + 1, a = from;
+	int rc = att_closed_between(db, from, to, &closed, &nclosed, &changed);
+
+	*out = NULL;
+	*n = 0;
+	while (rc == DF_OK && a <= to) {
+		/* the run of days from a that are all kept, or all not */
+		int kept_a = -1;
+		cal_day b = a;
+
+		for (cal_day d = a; d <= to; d++) {
+			int kept;
+
+			while (k < nclosed && closed[k].day < d)
+				k++;
+			kept = k < nclosed && closed[k].day == d && !closed[k].dirty && d < changed &&
+			       closed[k].working == calendar_is_working_day(cal, d);
+			if (kept_a < 0)
+				kept_a = kept;
+			else if (kept != kept_a)
+				break;
+			b = d;
+		}
+		if (kept_a)
+			rc = cells_kept(db, a, b, from, &c, n, &cap);
 		else
-			rc = org_unit_name(db, g[i].key, p->to, g[i].name, sizeof g[i].name);
-		if (rc != DF_OK && rc != DF_ENOTFOUND) {
-			free(g);
-			return rc;
-		}
+			rc = cells_live(db, a, b, from, to, unit, areas, nareas, &c, n, &cap);
+		a = b + 1;
 	}
-	qsort(g, ng, sizeof *g, cmp_group_name);
+	free(closed);
+	if (rc != DF_OK) {
+		free(c);
+		*n = 0;
+		return rc;
+	}
+	cells_merge(c, n);
+	*out = c;
+	return DF_OK;
+}
+
+/* cell_groups - the rows of [from, to] grouped by `by` (not person) from
+ * period_cells, placed in the tree of `to` and kept to unit, department
+ * (0: all) and the areas; sorted by name, with the totals. */
+static int cell_groups(struct db *db, cal_day from, cal_day to, enum by by, int64_t unit, int64_t department,
+		       const struct authz_area *areas, size_t nareas, const struct calendar *cal, struct group **out,
+		       size_t *n, struct att_tally *total)
+{
+	struct people_scope *scope = NULL;
+	struct att_cell *c = NULL;
+	struct group *g = NULL;
+	size_t nc = 0, ng = 0;
+	int rc = people_scope_open(db, to, unit, areas, nareas, &scope);
+
+	*out = NULL;
+	*n = 0;
+	memset(total, 0, sizeof *total);
+	if (rc == DF_OK)
+		rc = period_cells(db, from, to, unit, areas, nareas, cal, &c, &nc);
+	if (rc == DF_OK) {
+		g = calloc(nc ? nc : 1, sizeof *g);
+		if (!g)
+			rc = DF_ENOMEM;
+	}
+	for (size_t i = 0; rc == DF_OK && i < nc; i++) {
+		struct unit_place at;
+
+		if ((department && c[i].department != department) ||
+		    !people_scope_place(scope, c[i].unit, c[i].department, &at))
+			continue;
+		g[ng].key = by == BY_OFFICE ? c[i].unit : by == BY_DEPARTMENT ? c[i].department
+			  : by == BY_DISTRICT ? at.district : at.division;
+		if (by == BY_OFFICE)
+			snprintf(g[ng].name, sizeof g[ng].name, "%s", at.name);
+		g[ng].t = c[i].t;
+		att_tally_add(total, &c[i].t);
+		ng++;
+	}
+	if (rc == DF_OK)
+		rc = groups_finish(db, g, &ng, by, to);
+	people_scope_close(scope);
+	free(c);
+	if (rc != DF_OK) {
+		free(g);
+		return rc;
+	}
 	*out = g;
 	*n = ng;
 	return DF_OK;
@@ -325,7 +578,7 @@ static int tally_groups(struct db *db, const struct period *p, enum by by, struc
 
 /* ------------------------------------------------------------ output */
 
-static double rate_of(const struct tally *t, int *has)
+static double rate_of(const struct att_tally *t, int *has)
 {
 	int64_t base = t->expected - t->leave - t->tour;
 
@@ -333,7 +586,7 @@ static double rate_of(const struct tally *t, int *has)
 	return base > 0 ? (double)t->present / (double)base : 0;
 }
 
-static json_t *tally_json(const struct tally *t)
+static json_t *tally_json(const struct att_tally *t)
 {
 	int has;
 	double rate = rate_of(t, &has);
@@ -363,7 +616,7 @@ static json_t *group_json(const struct group *g, enum by by)
 }
 
 /* sheet_of - the rows as a sheet; rank (may be NULL) puts a rank first. */
-static int sheet_of(struct sheet *s, const struct group *g, size_t n, enum by by, const struct tally *total,
+static int sheet_of(struct sheet *s, const struct group *g, size_t n, enum by by, const struct att_tally *total,
 		    const int *rank)
 {
 	static const char *const figs[] = { "officers", "expected", "present", "late", "absent", "leave", "tour" };
@@ -386,7 +639,7 @@ static int sheet_of(struct sheet *s, const struct group *g, size_t n, enum by by
 		rc = sheet_add_column(s, "rate", SHEET_RATE);
 	for (size_t i = 0; rc == DF_OK && i < n + (total ? 1 : 0); i++) {
 		/* the rows, then the totals (a ranking has none) */
-		const struct tally *t = i < n ? &g[i].t : total;
+		const struct att_tally *t = i < n ? &g[i].t : total;
 		int64_t v[] = { t->officers, t->expected, t->present, t->late, t->absent, t->leave, t->tour };
 		unsigned c = 0;
 		int has;
@@ -492,7 +745,7 @@ int report_get(struct request *r)
 	struct authz_area areas[AUTHZ_MAX_GRANTS];
 	struct period p;
 	struct group *g = NULL;
-	struct tally total;
+	struct att_tally total;
 	struct sheet s;
 	struct db *db = NULL;
 	size_t nareas = 0, ng = 0;
@@ -519,14 +772,19 @@ int report_get(struct request *r)
 	rc = authz_reach(r, "attendance.read", areas, AUTHZ_MAX_GRANTS, &nareas);
 	if (rc == DF_OK)
 		rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = period_load(db, from, to, unit, department, areas, nareas, &p);
+	if (rc == DF_OK && by == BY_PERSON)
+		rc = period_load(db, from, to, to, unit, department, areas, nareas, &p);
+	else if (rc == DF_OK)
+		rc = period_frame(db, from, to, &p);
+	if (rc == DF_OK && by != BY_PERSON)
+		rc = cell_groups(db, from, to, by, unit, department, areas, nareas, &p.cal, &g, &ng, &total);
 	if (rc == DF_ETOOBIG || (rc == DF_OK && by == BY_PERSON && p.nh > PERSON_ROWS_MAX)) {
 		period_release(&p);
+		free(g);
 		return req_problem_field(r, 422, "unit", "too many postings for this report (by=person: %d); choose a"
 					 " smaller unit", by == BY_PERSON ? PERSON_ROWS_MAX : HOLDERS_MAX);
 	}
-	if (rc == DF_OK)
+	if (rc == DF_OK && by == BY_PERSON)
 		rc = tally_groups(db, &p, by, &g, &ng, &total);
 	if (rc != DF_OK) {
 		period_release(&p);
@@ -568,7 +826,7 @@ int ranking_get(struct request *r)
 	struct authz_area everywhere = { 1, 0, 0 };
 	struct period p;
 	struct group *g = NULL;
-	struct tally total;
+	struct att_tally total;
 	struct db *db = NULL;
 	size_t ng = 0;
 	int *rank = NULL;
@@ -597,9 +855,9 @@ int ranking_get(struct request *r)
 		return r->problem_status;
 	rc = req_db(r, &db);
 	if (rc == DF_OK)
-		rc = period_load(db, from, to, 0, 0, &everywhere, 1, &p);
+		rc = period_frame(db, from, to, &p);
 	if (rc == DF_OK)
-		rc = tally_groups(db, &p, by, &g, &ng, &total);
+		rc = cell_groups(db, from, to, by, 0, 0, &everywhere, 1, &p.cal, &g, &ng, &total);
 	if (rc == DF_OK) {
 		/* drop "Province" (posts above every district); order by rate */
 		size_t k = 0;

@@ -64,6 +64,7 @@ static const struct setting settings[] = {
 	INT("attendance.grace_min", att_grace_min, 0, 240),
 	STR_CHECKED("attendance.absence_days", att_absence_days, check_role_days),
 	INT("attendance.absence_s", att_absence_s, 1, 86400),
+	INT("attendance.close_s", att_close_s, 1, 86400),
 	STR_CHECKED("attendance.alert_webhook", att_alert_webhook, check_url),
 };
 
@@ -99,6 +100,7 @@ void config_defaults(struct config *c)
 	c->att_grace_min = 15;
 	snprintf(c->att_absence_days, sizeof c->att_absence_days, "*:3:15");
 	c->att_absence_s = 3600;
+	c->att_close_s = 3600;
 }
 
 /* read_days - a whole number 1..3660 at *s, advancing *s past it. */

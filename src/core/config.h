@@ -55,6 +55,7 @@ struct config {
 	int att_grace_min;      /* default grace before a presence is late */
 	char att_absence_days[256]; /* "role:alert:action,..."; "*" = every other role */
 	int att_absence_s;      /* how often the absence job runs */
+	int att_close_s;        /* how often the close job keeps past days' totals */
 	char att_alert_webhook[512]; /* outbox target of absence alerts ("" = none) */
 };
 

@@ -165,6 +165,30 @@ int jobs_run_due(struct app *app, struct db *db, const char *owner, int *ran)
 	return rc;
 }
 
+int jobs_run_one(struct app *app, struct db *db, const char *name, const char *owner, int *result)
+{
+	for (const struct module *const *m = app->modules; *m; m++) {
+		for (size_t i = 0; i < (*m)->njobs; i++) {
+			const struct job_def *job = &(*m)->jobs[i];
+			int64_t now = clock_now_ms();
+			int mine = 0, rc;
+
+			if (strcmp(job->name, name) != 0)
+				continue;
+			/* an interval of 0: due now, unless another holds the lease */
+			rc = try_lease(db, job, 0, owner, now, &mine);
+			if (rc != DF_OK)
+				return rc;
+			if (!mine)
+				return DF_EBUSY;
+			*result = job->run(app, db);
+			db_rollback(db);
+			return finish(db, job, owner, now, *result);
+		}
+	}
+	return DF_ENOTFOUND;
+}
+
 static void *loop(void *arg)
 {
 	struct jobs *j = arg;

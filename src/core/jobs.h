@@ -23,6 +23,11 @@ void jobs_stop(struct jobs *j);
 /* jobs_run_due - one scheduler round on db: every job whose interval has
  * passed and whose lease is free runs once. *ran counts jobs run. */
 int jobs_run_due(struct app *app, struct db *db, const char *owner, int *ran) DF_WUR;
+/* jobs_run_one - run the job called name once now, whether due or not,
+ * under its lease (DF_EBUSY while another instance holds it), and record
+ * the run as the scheduler does; the job's own result in *result.
+ * DF_ENOTFOUND for no such job.  `daftar job run NAME` uses it. */
+int jobs_run_one(struct app *app, struct db *db, const char *name, const char *owner, int *result) DF_WUR;
 /* jobs_api_list - GET /api/v1/system/jobs: each job's last run and result. */
 int jobs_api_list(struct request *r);
 

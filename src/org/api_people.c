@@ -658,6 +658,11 @@ static const struct migration migrations[] = {
 	     " CHECK (valid_to IS NULL OR valid_to > valid_from));"
 	     "CREATE INDEX postings_post ON postings (post_id, valid_from);"
 	     "CREATE INDEX postings_person ON postings (person_id, valid_from);" },
+	/* when a posting was last written (created or ended), so that those who
+	 * keep totals per day (attendance) find which days a change reaches */
+	{ 2, "ALTER TABLE postings ADD COLUMN changed_at BIGINT;"
+	     "UPDATE postings SET changed_at = created_at;"
+	     "CREATE INDEX postings_changed ON postings (changed_at);" },
 };
 
 static const char *const events[] = {

@@ -208,6 +208,12 @@ static cal_day held_day(const char *s, cal_day dflt)
 int people_holders_between(struct db *db, cal_day from, cal_day to, int64_t unit, const struct authz_area *areas,
 			   size_t n, size_t max, struct holder **out, size_t *count)
 {
+	return people_holders_asof(db, from, to, to, unit, areas, n, max, out, count);
+}
+
+int people_holders_asof(struct db *db, cal_day from, cal_day to, cal_day asof, int64_t unit,
+			const struct authz_area *areas, size_t n, size_t max, struct holder **out, size_t *count)
+{
 	/* held on some day of [from, to]: began by `to`, not ended by `from` */
 	static const char sql[] = "SELECT pg.id, pg.person_id, pg.post_id, p.unit_id, p.department_id, p.role,"
 				  " p.designation, pe.name, pg.valid_from, pg.valid_to FROM postings pg"
@@ -219,7 +225,7 @@ int people_holders_between(struct db *db, cal_day from, cal_day to, int64_t unit
 	struct holder *h = NULL;
 	size_t cap = 0;
 	char d0[11], d1[11];
-	int rc = unitmap_load(db, to, &m);
+	int rc = unitmap_load(db, asof, &m);
 
 	*out = NULL;
 	*count = 0;
@@ -289,6 +295,82 @@ out:
 	}
 	*out = h;
 	return DF_OK;
+}
+
+/* The org tree of a day narrowed to a unit and areas (people.h). */
+struct people_scope {
+	struct unitmap m;
+	int64_t unit;
+	struct authz_area areas[AUTHZ_MAX_GRANTS];
+	size_t n;
+};
+
+int people_scope_open(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
+		      struct people_scope **out)
+{
+	struct people_scope *s = calloc(1, sizeof *s);
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return DF_ENOMEM;
+	if (n > AUTHZ_MAX_GRANTS)
+		n = AUTHZ_MAX_GRANTS;
+	s->unit = unit;
+	s->n = n;
+	if (n)
+		memcpy(s->areas, areas, n * sizeof *areas);
+	rc = unitmap_load(db, day, &s->m);
+	if (rc != DF_OK) {
+		people_scope_close(s);
+		return rc;
+	}
+	*out = s;
+	return DF_OK;
+}
+
+int people_scope_place(const struct people_scope *s, int64_t unit, int64_t department, struct unit_place *out)
+{
+	const struct unit_node *u;
+
+	if ((s->unit && !unitmap_within(&s->m, unit, s->unit)) || !in_areas(&s->m, unit, department, s->areas, s->n))
+		return 0;
+	u = unitmap_get(&s->m, unit);
+	out->name = u ? u->name : "";
+	out->district = unitmap_ancestor(&s->m, unit, UNIT_DISTRICT);
+	out->division = unitmap_ancestor(&s->m, unit, UNIT_DIVISION);
+	return 1;
+}
+
+void people_scope_close(struct people_scope *s)
+{
+	if (!s)
+		return;
+	unitmap_release(&s->m);
+	free(s);
+}
+
+int people_postings_changed_since(struct db *db, int64_t since_ms, cal_day *first, int64_t *latest_ms)
+{
+	/* a new posting changes its days from valid_from; an ended one (valid_to
+	 * was open until then) those from valid_to */
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT MIN(CASE WHEN created_at > ?1 THEN valid_from ELSE valid_to END),"
+			    " MAX(changed_at) FROM postings WHERE changed_at > ?1", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, since_ms);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		rc = stmt_isnull(st, 0) || cal_parse(stmt_text(st, 0), first) != DF_OK ? DF_ENOTFOUND : DF_OK;
+		if (rc == DF_OK)
+			*latest_ms = stmt_i64(st, 1);
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
 }
 
 int people_post_ref(struct db *db, int64_t post, struct posting_ref *out)
@@ -508,8 +590,8 @@ static int post_taken(struct db *db, int64_t post, const char *from, const char 
 int posting_insert(struct db *db, struct posting *pg, const struct post *post, int64_t actor, int audit,
 		   char *err, size_t errlen)
 {
-	static const char sql[] = "INSERT INTO postings (id, person_id, post_id, valid_from, valid_to, order_ref, created_at)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	static const char sql[] = "INSERT INTO postings (id, person_id, post_id, valid_from, valid_to, order_ref, created_at,"
+				  " changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)";
 	struct stmt *st = NULL;
 	int taken = 0;
 	int rc;
@@ -566,11 +648,12 @@ int posting_end(struct db *db, struct posting *pg, const char *valid_to, int64_t
 		return DF_ECONFLICT;
 	if (strcmp(valid_to, pg->valid_from) <= 0)
 		return DF_EINVAL;
-	rc = db_prepare(db, "UPDATE postings SET valid_to = ?2 WHERE id = ?1 AND valid_to IS NULL", &st);
+	rc = db_prepare(db, "UPDATE postings SET valid_to = ?2, changed_at = ?3 WHERE id = ?1 AND valid_to IS NULL", &st);
 	if (rc != DF_OK)
 		return rc;
 	stmt_bind_i64(st, 1, pg->id);
 	stmt_bind_text(st, 2, valid_to, -1);
+	stmt_bind_i64(st, 3, clock_now_ms());
 	rc = stmt_step(st);
 	stmt_done(st);
 	if (rc != DF_OK)

@@ -70,6 +70,40 @@ int people_holders(struct db *db, cal_day day, int64_t unit, const struct authz_
 int people_holders_between(struct db *db, cal_day from, cal_day to, int64_t unit, const struct authz_area *areas,
 			   size_t n, size_t max, struct holder **out, size_t *count) DF_WUR;
 
+/* people_holders_asof - people_holders_between with the tree (unit filter,
+ * names, district and division) of day asof instead of `to`: a report's
+ * parts share the tree of the report's last day. */
+int people_holders_asof(struct db *db, cal_day from, cal_day to, cal_day asof, int64_t unit,
+			const struct authz_area *areas, size_t n, size_t max, struct holder **out,
+			size_t *count) DF_WUR;
+
+/* Where a unit stands in a scope's tree. */
+struct unit_place {
+	const char *name;      /* the unit's name that day ("" if it did not exist); valid while the scope is */
+	int64_t district;      /* 0 above a district */
+	int64_t division;      /* 0 above a division */
+};
+
+/* A scope: the org tree of one day narrowed to a unit (0: the province)
+ * and the areas of authz_reach, held in memory so that a report places
+ * thousands of (unit, department) cells without asking the store. */
+struct people_scope;
+
+/* people_scope_open - the scope of day, unit and the n areas (copied). */
+int people_scope_open(struct db *db, cal_day day, int64_t unit, const struct authz_area *areas, size_t n,
+		      struct people_scope **out) DF_WUR;
+/* people_scope_place - 1 and *out when a post in unit of department lies in
+ * the scope, else 0. */
+int people_scope_place(const struct people_scope *s, int64_t unit, int64_t department, struct unit_place *out);
+/* people_scope_close - free s; NULL is fine. */
+void people_scope_close(struct people_scope *s);
+
+/* people_postings_changed_since - of the postings created or ended after
+ * since_ms: the first day whose holders they changed (a new posting's
+ * valid_from, an ended one's valid_to) in *first and the latest write in *latest_ms; DF_ENOTFOUND if
+ * none was. */
+int people_postings_changed_since(struct db *db, int64_t since_ms, cal_day *first, int64_t *latest_ms) DF_WUR;
+
 /* people_post_ref - post id as other modules see it: its unit, department,
  * role and designation in *out (out->id, ->person are 0).  DF_ENOTFOUND if
  * there is no such post. */
