@@ -34,6 +34,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
+#include "core/commit.h"
 #include "core/http.h"
 #include "core/id.h"
 #include "core/log.h"
@@ -687,17 +688,69 @@ static int post_review(struct request *r)
 
 /* ------------------------------------------------------------- OsmAnd */
 
+/* A device's report waiting for group commit (core/commit.h). */
+struct osmand_item {
+	struct commit_item it;         /* first: the committer hands this back */
+	const struct config *cfg;
+	int64_t person, device;
+	struct fix fix;
+	json_t *one;                   /* the stored check-in, once run */
+	enum att_outcome outcome;
+};
+
+/* osmand_run - judge and store the fix, and note the device was seen,
+ * inside the committer's transaction (run again alone if the batch fails). */
+static int osmand_run(struct db *db, struct commit_item *it)
+{
+	struct osmand_item *o = (struct osmand_item *)it;
+	int rc;
+
+	json_decref(o->one);
+	o->one = NULL;
+	o->outcome = ATT_STORED;
+	rc = att_record(db, o->cfg, o->person, ATT_DEVICE, o->device, "fix", &o->fix, 0, &o->one, &o->outcome);
+	if (rc == DF_OK)
+		rc = exec_id_now(db, "UPDATE att_devices SET last_seen_at = ?2 WHERE id = ?1", o->device);
+	return rc;
+}
+
+/* osmand_answer - what the tracking app is told, once its fix committed. */
+static int osmand_answer(struct commit_item *it, int rc)
+{
+	struct osmand_item *o = (struct osmand_item *)it;
+	json_t *out;
+
+	if (rc != DF_OK)
+		return req_fail(it->r, rc);
+	if (o->outcome == ATT_THINNED)
+		out = json_pack("{s:n, s:b, s:b}", "id", "kept", 0, "repeat", 0);
+	else
+		out = json_pack("{s:O, s:O, s:O, s:b, s:b}", "id", json_object_get(o->one, "id"), "verdict",
+				json_object_get(o->one, "verdict"), "reasons", json_object_get(o->one, "reasons"),
+				"repeat", o->outcome == ATT_REPEAT, "kept", 1);
+	return req_reply_take(it->r, 200, &out);
+}
+
+static void osmand_release(struct commit_item *it)
+{
+	struct osmand_item *o = (struct osmand_item *)it;
+
+	json_decref(o->one);
+	free(o);
+}
+
 /* GET|POST /api/v1/osmand - a tracking app's report.  Traccar's own server
- * answers 400 to an unknown identifier; so does this. */
+ * answers 400 to an unknown identifier; so does this.  The device is looked
+ * up here; the fix is judged and stored by group commit, with many others
+ * in one transaction, and answered once that committed. */
 static int osmand(struct request *r)
 {
 	struct osmand_report rep;
+	struct osmand_item *o;
 	struct db *db = NULL;
 	const char *type = req_header_in(r, "Content-Type");
 	char q[8192], hash[65];
 	int64_t device = 0, person = 0;
-	json_t *one = NULL, *out = NULL;
-	enum att_outcome outcome = ATT_STORED;
 	int rc;
 
 	if (type && strncmp(type, "application/json", 16) == 0) {
@@ -735,24 +788,17 @@ static int osmand(struct request *r)
 		return req_fail(r, rc);
 	if (!device)
 		return req_problem_field(r, 400, "id", "unknown device identifier; register the device in daftar");
-	rc = db_begin(db);
-	if (rc == DF_OK)
-		rc = att_record(db, &r->app->cfg, person, ATT_DEVICE, device, "fix", &rep.fix, 0, &one, &outcome);
-	if (rc == DF_OK)
-		rc = exec_id_now(db, "UPDATE att_devices SET last_seen_at = ?2 WHERE id = ?1", device);
-	rc = att_finish(db, rc);
-	if (rc != DF_OK) {
-		json_decref(one);
-		return req_fail(r, rc);
-	}
-	if (outcome == ATT_THINNED)
-		out = json_pack("{s:n, s:b, s:b}", "id", "kept", 0, "repeat", 0);
-	else
-		out = json_pack("{s:O, s:O, s:O, s:b, s:b}", "id", json_object_get(one, "id"), "verdict",
-				json_object_get(one, "verdict"), "reasons", json_object_get(one, "reasons"), "repeat",
-				outcome == ATT_REPEAT, "kept", 1);
-	json_decref(one);
-	return req_reply_take(r, 200, &out);
+	o = calloc(1, sizeof *o);
+	if (!o)
+		return req_fail(r, DF_ENOMEM);
+	o->it.run = osmand_run;
+	o->it.answer = osmand_answer;
+	o->it.release = osmand_release;
+	o->cfg = &r->app->cfg;
+	o->person = person;
+	o->device = device;
+	o->fix = rep.fix;
+	return commit_defer(r, &o->it);
 }
 
 /* ------------------------------------------------------------- module */
@@ -810,7 +856,9 @@ static const struct migration migrations[] = {
 	     " on_leave INT NOT NULL, on_tour INT NOT NULL, PRIMARY KEY (day, unit_id, department_id));"
 	     "CREATE TABLE att_closed ("
 	     " day TEXT PRIMARY KEY, version BIGINT NOT NULL, dirty INT NOT NULL, working INT NOT NULL,"
-	     " closed_at BIGINT NOT NULL);" },
+	     " closed_at BIGINT NOT NULL);"
+	     /* the review queue (review.c): only what waits for a supervisor */
+	     "CREATE INDEX att_checkins_pending ON att_checkins (unit_id, id) WHERE verdict = 'doubtful' AND review IS NULL;" },
 };
 
 static const char *const events[] = {
@@ -832,6 +880,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/postings/{id}/places", get_places, PERM_USER, 0, 0 },
 	{ "POST", "/api/v1/checkins", post_checkins, PERM_USER, BATCH_BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/checkins", get_checkins, PERM_USER, 0, 0 },
+	{ "GET", "/api/v1/checkins/pending", review_queue_get, "attendance.manage", 0, 0 },
 	{ "POST", "/api/v1/checkins/{id}/review", post_review, "attendance.manage", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/presence", presence_get, "attendance.read", 0, 0 },
 	{ "GET", "/api/v1/posts/{id}/hours", hours_get, PERM_USER, 0, 0 },

@@ -3,7 +3,8 @@
  * beyond attendance.h.  The handlers that live outside api_attendance.c
  * (which holds the route table), duty hours (hours.c), leave and tours
  * (absence.c), the day of a person (day.c), reports (report.c), the
- * absence job (absentees.c) and the closed days' totals (close.c).
+ * absence job (absentees.c), the closed days' totals (close.c) and the
+ * review queue (review.c).
  */
 #ifndef DF_ATT_INT_H
 #define DF_ATT_INT_H
@@ -170,6 +171,7 @@ int presence_get(struct request *r);          /* GET /api/v1/presence (presence.
 int report_get(struct request *r);            /* GET /api/v1/reports/attendance (report.c) */
 int ranking_get(struct request *r);           /* GET /api/v1/reports/attendance/ranking */
 int absentees_get(struct request *r);         /* GET /api/v1/absentees (absentees.c) */
+int review_queue_get(struct request *r);      /* GET /api/v1/checkins/pending (review.c) */
 
 /* att_counting_since - the first day attendance is counted on: the day
  * the absence job first ran (att_meta "counting_since"), or the first day

@@ -21,6 +21,7 @@ struct store;
 struct module;
 struct request;
 struct metrics;
+struct committer;
 
 /* The authoriser decides whether the principal of r may perform `action` at
  * all (its role allows it somewhere); per-object jurisdiction is checked by
@@ -39,6 +40,7 @@ struct app {
 	int have_key;                       /* 1 once the key was loaded */
 	int64_t started_ms;                 /* wall time at start */
 	volatile int stopping;              /* set by the signal handler */
+	struct committer *committer;        /* group commit (commit.h), while serving */
 };
 
 #endif

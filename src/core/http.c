@@ -22,6 +22,7 @@
 #include <time.h>
 #include "app.h"
 #include "auth.h"
+#include "commit.h"
 #include "http.h"
 #include "id.h"
 #include "idempotency.h"
@@ -358,6 +359,8 @@ static int dispatch(struct request *r)
 			return rc; /* a replay, or the key is wrong */
 	}
 	rc = rt->handler(r);
+	if (rc == HTTP_DEFERRED)
+		return rc; /* the committer sets the reply (commit.h); never with an Idempotency-Key */
 	if (rc >= 400 && !r->problem_status && !r->reply)
 		return req_fail(r, DF_EINTERNAL);
 	if (is_write(r->method))
@@ -495,6 +498,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->problem_status == 413 && r->reply_queued)
 		return MHD_YES; /* answered on the headers call */
+	if (r->deferred)
+		return send_reply(r); /* resumed by the committer, its reply set */
 	if (wants_web(s, r)) {
 		int rc = web_answer(s->web, r);
 
@@ -504,6 +509,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	r->status = dispatch(r);
 	store_release(r->db);
 	r->db = NULL;
+	if (r->status == HTTP_DEFERRED)
+		return MHD_YES; /* suspended: the committer resumes it */
 	return send_reply(r);
 }
 
@@ -691,7 +698,7 @@ int http_start(struct app *app, struct http_server **out)
 	struct http_server *s = NULL;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	*out = NULL;
@@ -716,6 +723,9 @@ int http_start(struct app *app, struct http_server **out)
 	rc = build_table(s);
 	if (rc == DF_OK)
 		rc = metrics_new(&app->metrics, s->n);
+	if (rc != DF_OK)
+		goto fail;
+	rc = commit_start(app);
 	if (rc != DF_OK)
 		goto fail;
 	running = s;
@@ -752,8 +762,12 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
+	/* answer every deferred write first: a suspended connection must be
+	 * resumed before libmicrohttpd stops */
+	commit_stop(s->app);
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	commit_free(s->app);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->table[i].storage);
 	free(s->table);

@@ -118,6 +118,7 @@ struct request {
 	char idem_key[104];             /* Idempotency-Key of a write (idempotency.h) */
 	char idem_hash[65];             /* the request's fingerprint */
 	int idem_claimed;               /* the key committed with the handler's writes */
+	int deferred;                   /* suspended for group commit (commit.h); reply set there */
 };
 
 /* req_db - this request's store connection (taken on first use). */

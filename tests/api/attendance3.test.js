@@ -151,3 +151,50 @@ test('closed days: reports read kept totals and never differ from the person-day
     assert.throws(() => srv.run(['job', 'run', 'no.such.job']), (e) => e.status !== 0 && /no job called no\.such\.job/.test(e.stderr.toString()));
   });
 });
+
+test('group commit: many devices at once, every answer durable, a re-sent burst stored once', async (t) => {
+  // every fix kept (no thinning), whatever the hour
+  const srv = await startServer({ set: [...LONG_SESSIONS, 'attendance.thin_s=0', 'attendance.shift_start_min=0', 'attendance.shift_end_min=1439'] });
+  t.after(() => srv.stop());
+  const num = (sql) => Number(srv.sql(sql).trim() || 0);
+  await srv.setClock(iso(pkt(WED, '11:00')));
+  const cs = await srv.login('cs');
+  const fo = await who(srv, 'fo.quetta.edu');
+  const place = await cs.post(`/api/v1/postings/${fo.posting}/places`, { name: 'Office', kind: 'circle', ...OFFICE, radius_m: 150 });
+  assert.equal(place.status, 201, place.text);
+  const dev = await fo.c.post('/api/v1/devices', { label: 'Phone' });
+  assert.equal(dev.status, 201, dev.text);
+  const N = 300;
+  const base = pkt(WED, '10:00');
+  const burst = () => Promise.all(Array.from({ length: N }, async (_, i) => {
+    const u = `${srv.url}/api/v1/osmand?id=${dev.body.identifier}&timestamp=${Math.floor(base / 1000) + i}&lat=${OFFICE.lat}&lon=${OFFICE.lon}&accuracy=8`;
+    const r = await fetch(u, { method: i % 2 ? 'POST' : 'GET' });
+    return { status: r.status, body: await r.json() };
+  }));
+  const leaves = () => num("SELECT COUNT(*) FROM audit_leaves WHERE event = 'attendance.checkin'");
+  const before = leaves();
+
+  const first = await burst();
+  for (const a of first) {
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.equal(a.body.kept, true);
+    assert.equal(a.body.repeat, false);
+    assert.equal(a.body.verdict, 'verified', JSON.stringify(a.body));
+  }
+  assert.equal(new Set(first.map((a) => a.body.id)).size, N, 'each its own check-in');
+  assert.equal(num(`SELECT COUNT(*) FROM att_checkins WHERE person_id = ${fo.person} AND source = 'device'`), N);
+  assert.equal(leaves() - before, N, 'each audited');
+  assert.equal(num(`SELECT checkins FROM att_days WHERE person_id = ${fo.person} AND day = '${WED}'`), N, 'the day counts them all');
+
+  const again = await burst();
+  for (const a of again) {
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.equal(a.body.repeat, true);
+  }
+  assert.deepEqual(again.map((a) => a.body.id).sort(), first.map((a) => a.body.id).sort());
+  assert.equal(num(`SELECT COUNT(*) FROM att_checkins WHERE person_id = ${fo.person} AND source = 'device'`), N);
+
+  // an unknown identifier is still refused at once, as Traccar's server does
+  const bad = await fetch(`${srv.url}/api/v1/osmand?id=nobody&timestamp=${Math.floor(base / 1000)}&lat=30.2&lon=67.0`);
+  assert.equal(bad.status, 400);
+});

@@ -16,6 +16,7 @@ export const routes = [
   { path: '/people/new', title: 'nav.newPerson', load: () => import('./pages/NewPerson.jsx'), auth: true, action: 'people.write', nav: true },
   { path: '/attendance', title: 'nav.attendance', load: () => import('./pages/Attendance.jsx'), auth: true, nav: true },
   { path: '/presence', title: 'nav.presence', load: () => import('./pages/Presence.jsx'), auth: true, action: 'attendance.read', nav: true },
+  { path: '/review', title: 'nav.review', load: () => import('./pages/Review.jsx'), auth: true, action: 'attendance.manage', nav: true },
   { path: '/absences', title: 'nav.absences', load: () => import('./pages/Absences.jsx'), auth: true, nav: true },
   { path: '/absentees', title: 'nav.absentees', load: () => import('./pages/Absentees.jsx'), auth: true, action: 'attendance.read', nav: true },
   { path: '/reports/attendance', title: 'nav.attendanceReport', load: () => import('./pages/AttendanceReport.jsx'), auth: true, action: 'attendance.read', nav: true },
