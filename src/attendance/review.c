@@ -30,15 +30,11 @@
  * many seeds there are (padded to 1, 4 or 16) and whether one is of every
  * unit, so the statement cache holds few variants.
  *
- * Speed (SQLite, a million check-ins, 5% pending): a reach of subtrees (a
- * deputy commissioner, a commissioner, any ?unit=) starts from its units'
- * check-ins (att_checkins_unit_day), pending or not: 5 ms for a district.
- * A province-wide reach (Chief Secretary, a secretary) reads check-ins
- * newest first until a page is full, and its count reads all of them
- * (80 ms).  A partial index on the pending rows,
- *   CREATE INDEX att_checkins_pending ON att_checkins (unit_id, id)
- *     WHERE verdict = 'doubtful' AND review IS NULL;
- * brings a district to 1 ms and the count to the pending rows only.
+ * Speed: the partial index att_checkins_pending (unit_id, id) over the
+ * doubtful, unreviewed rows (attendance migration 4) keeps every query to
+ * the waiting rows: measured on SQLite with a million check-ins, 5%
+ * pending, a district's page took 5 ms without it and 1 ms with it, and
+ * the province-wide count 80 ms without it.
  */
 #include <stdio.h>
 #include <stdlib.h>
