@@ -165,6 +165,8 @@ int idem_settle(struct request *r, int status)
 	r->problem_status = 0;
 	r->problem[0] = '\0';
 	r->problem_field[0] = '\0';
+	r->headers[0] = '\0'; /* its headers go with it (a Retry-After twice is malformed) */
+	r->headers_len = 0;
 	status = replay(r, st);
 	stmt_done(st);
 	return status;
