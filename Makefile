@@ -4,7 +4,10 @@
 #   make asan       build-asan/daftar (AddressSanitizer + UBSan; the tests use it)
 #   make unit       build and run the cmocka unit tests (under ASan/UBSan)
 #   make check      every test: unit + API + browser (scripts/test is the newcomer's path)
-#   make bench      benchmarks with wrk; figures printed (docs/PERFORMANCE.md)
+#   make bench      benchmarks with wrk; figures printed (docs/PERFORMANCE.md): bench/run
+#                   (HTTP on SQLite, PostgreSQL, nginx) then bench/attendance
+#   make bench-attendance  bench/attendance alone: check-in ingestion and the monthly
+#                   attendance report over 250,000 officers (issue 5)
 #   make clean
 #
 # Libraries come from Debian through pkg-config (see scripts/setup).
@@ -30,7 +33,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 OBJ := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 AOBJ := $(patsubst src/%.c,build-asan/obj/%.o,$(LIB_SRC))
 
-.PHONY: all asan unit check bench clean
+.PHONY: all asan unit check bench bench-attendance clean
 all: build/daftar
 
 build/obj/%.o: src/%.c
@@ -78,6 +81,10 @@ check: asan $(UNIT_BIN)
 
 bench: build/daftar
 	@bench/run
+	@bench/attendance
+
+bench-attendance: build/daftar
+	@bench/attendance
 
 clean:
 	rm -rf build build-asan
