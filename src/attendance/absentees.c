@@ -113,31 +113,17 @@ static const struct last_seen *seen_of(const struct last_seen *v, size_t n, int6
 
 int att_counting_since(struct db *db, cal_day *since)
 {
-	struct stmt *st = NULL;
+	char m[16] = "", f[16] = "";
 	cal_day meta = 0, first = 0;
-	int have_meta = 0, have_first = 0;
-	int rc = db_prepare(db, "SELECT value FROM att_meta WHERE name = 'counting_since'", &st);
+	int have_meta, have_first;
+	int rc = db_query_text(db, "SELECT value FROM att_meta WHERE name = 'counting_since'", 0, NULL, m, sizeof m);
 
+	if (rc == DF_OK || rc == DF_ENOTFOUND)
+		rc = db_query_text(db, "SELECT MIN(day) FROM att_days", 0, NULL, f, sizeof f);
 	if (rc != DF_OK)
 		return rc;
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		have_meta = cal_parse(stmt_text(st, 0), &meta) == DF_OK;
-		rc = DF_OK;
-	}
-	stmt_done(st);
-	if (rc == DF_OK)
-		rc = db_prepare(db, "SELECT MIN(day) FROM att_days", &st);
-	if (rc != DF_OK)
-		return rc;
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		have_first = !stmt_isnull(st, 0) && cal_parse(stmt_text(st, 0), &first) == DF_OK;
-		rc = DF_OK;
-	}
-	stmt_done(st);
-	if (rc != DF_OK)
-		return rc;
+	have_meta = cal_parse(m, &meta) == DF_OK;
+	have_first = cal_parse(f, &first) == DF_OK; /* "" when there are no days */
 	if (!have_meta && !have_first)
 		return DF_ENOTFOUND;
 	*since = !have_meta || (have_first && first < meta) ? first : meta;
@@ -227,16 +213,9 @@ static int load_open(struct db *db, struct open_alert **out, size_t *n)
 
 static int exec2(struct db *db, const char *sql, int64_t a, int64_t b)
 {
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st);
+	const int64_t p[] = { a, b };
 
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_i64(st, 1, a);
-	stmt_bind_i64(st, 2, b);
-	rc = stmt_step(st);
-	stmt_done(st);
-	return rc;
+	return db_exec_i64(db, sql, 2, p);
 }
 
 /* ------------------------------------------------------------ the job */

@@ -83,16 +83,9 @@ int att_finish(struct db *db, int rc)
 /* exec_id_now - run sql with ?1 = id and ?2 = now (ms). */
 static int exec_id_now(struct db *db, const char *sql, int64_t id)
 {
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st);
+	const int64_t p[] = { id, clock_now_ms() };
 
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_i64(st, 1, id);
-	stmt_bind_i64(st, 2, clock_now_ms());
-	rc = stmt_step(st);
-	stmt_done(st);
-	return rc;
+	return db_exec_i64(db, sql, 2, p);
 }
 
 /* may_person - the caller is person, or holds action where person is posted. */

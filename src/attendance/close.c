@@ -61,23 +61,17 @@ int att_days_touched(struct db *db, cal_day from, cal_day to)
 	return rc;
 }
 
-/* meta_i64 - an integer of att_meta (dflt when absent). */
-static int meta_i64(struct db *db, const char *name, int64_t dflt, int64_t *out)
-{
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT value FROM att_meta WHERE name = ?1", &st);
+/* The att_meta row of how far the job has looked at postings' changes. */
+#define ORG_SEEN_SQL "SELECT value FROM att_meta WHERE name = 'org_seen_ms'"
 
-	*out = dflt;
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_text(st, 1, name, -1);
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		*out = strtoll(stmt_text(st, 0) ? stmt_text(st, 0) : "", NULL, 10);
-		rc = DF_OK;
-	}
-	stmt_done(st);
-	return rc;
+/* org_seen - that row as ms (0 before the job first looked). */
+static int org_seen(struct db *db, int64_t *out)
+{
+	char v[24];
+	int rc = db_query_text(db, ORG_SEEN_SQL, 0, NULL, v, sizeof v);
+
+	*out = rc == DF_OK ? strtoll(v, NULL, 10) : 0;
+	return rc == DF_ENOTFOUND ? DF_OK : rc;
 }
 
 int att_closed_between(struct db *db, cal_day from, cal_day to, struct att_closed_day **out, size_t *n,
@@ -88,7 +82,7 @@ int att_closed_between(struct db *db, cal_day from, cal_day to, struct att_close
 	size_t cap = 0;
 	int64_t seen = 0, latest = 0;
 	char d0[11], d1[11];
-	int rc = meta_i64(db, "org_seen_ms", 0, &seen);
+	int rc = org_seen(db, &seen);
 
 	*out = NULL;
 	*n = 0;
@@ -143,7 +137,7 @@ static int notice_postings(struct db *db)
 	int64_t seen = 0, latest = 0, now = clock_now_ms();
 	cal_day first = 0;
 	char v[24];
-	int rc = meta_i64(db, "org_seen_ms", 0, &seen);
+	int rc = org_seen(db, &seen);
 
 	if (rc == DF_OK)
 		rc = people_postings_changed_since(db, seen, &first, &latest);

@@ -514,22 +514,55 @@ void stmt_done(struct stmt *st)
 	st->err = DF_OK;
 }
 
-int db_query_i64(struct db *db, const char *sql, int nparams, const int64_t *params, int64_t *out)
+/* query_one - sql with its int64 params, stepped once: STMT_ROW with st
+ * left open on the row (the caller reads and closes it), else the result
+ * with st closed. */
+static int query_one(struct db *db, const char *sql, int nparams, const int64_t *params, struct stmt **st)
 {
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st);
+	int rc = db_prepare(db, sql, st);
 
 	if (rc != DF_OK)
 		return rc;
 	for (int i = 0; i < nparams; i++)
-		stmt_bind_i64(st, i + 1, params[i]);
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		*out = stmt_i64(st, 0);
-		rc = DF_OK;
-	} else if (rc == DF_OK) {
-		rc = DF_ENOTFOUND;
-	}
-	stmt_done(st);
+		stmt_bind_i64(*st, i + 1, params[i]);
+	rc = stmt_step(*st);
+	if (rc != STMT_ROW)
+		stmt_done(*st);
 	return rc;
+}
+
+int db_query_text(struct db *db, const char *sql, int nparams, const int64_t *params, char *out, size_t len)
+{
+	struct stmt *st = NULL;
+	int rc = query_one(db, sql, nparams, params, &st);
+
+	if (rc != STMT_ROW)
+		return rc == DF_OK ? DF_ENOTFOUND : rc;
+	snprintf(out, len, "%s", stmt_text(st, 0) ? stmt_text(st, 0) : "");
+	stmt_done(st);
+	return DF_OK;
+}
+
+int db_exec_i64(struct db *db, const char *sql, int nparams, const int64_t *params)
+{
+	struct stmt *st = NULL;
+	int rc = query_one(db, sql, nparams, params, &st);
+
+	if (rc == STMT_ROW) {
+		stmt_done(st);
+		rc = DF_OK;
+	}
+	return rc;
+}
+
+int db_query_i64(struct db *db, const char *sql, int nparams, const int64_t *params, int64_t *out)
+{
+	struct stmt *st = NULL;
+	int rc = query_one(db, sql, nparams, params, &st);
+
+	if (rc != STMT_ROW)
+		return rc == DF_OK ? DF_ENOTFOUND : rc;
+	*out = stmt_i64(st, 0);
+	stmt_done(st);
+	return DF_OK;
 }

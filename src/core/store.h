@@ -99,5 +99,12 @@ void stmt_done(struct stmt *st);
 /* store_i64 - run sql with up to 4 int64 params (nparams), read column 0 of
  * the first row into *out. DF_ENOTFOUND when there is no row. */
 int db_query_i64(struct db *db, const char *sql, int nparams, const int64_t *params, int64_t *out) DF_WUR;
+/* db_query_text - db_query_i64 for a text column: copied into out (len
+ * bytes, truncated; "" for NULL). */
+int db_query_text(struct db *db, const char *sql, int nparams, const int64_t *params, char *out,
+		  size_t len) DF_WUR;
+/* db_exec_i64 - run a statement that returns no rows (an UPDATE, DELETE,
+ * INSERT) with nparams int64 params bound as ?1.. . */
+int db_exec_i64(struct db *db, const char *sql, int nparams, const int64_t *params) DF_WUR;
 
 #endif

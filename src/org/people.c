@@ -391,21 +391,7 @@ int people_post_ref(struct db *db, int64_t post, struct posting_ref *out)
 
 int people_person_name(struct db *db, int64_t person, char *out, size_t len)
 {
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT name FROM people WHERE id = ?1", &st);
-
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_i64(st, 1, person);
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		snprintf(out, len, "%s", stmt_text(st, 0) ? stmt_text(st, 0) : "");
-		rc = DF_OK;
-	} else if (rc == DF_OK) {
-		rc = DF_ENOTFOUND;
-	}
-	stmt_done(st);
-	return rc;
+	return db_query_text(db, "SELECT name FROM people WHERE id = ?1", 1, &person, out, len);
 }
 
 /* heads_at - the best supervisor of pg among the postings held on day at

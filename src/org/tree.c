@@ -330,21 +330,7 @@ int org_department_find(struct db *db, const char *code, int64_t *id)
 
 int org_department_name(struct db *db, int64_t id, char *out, size_t len)
 {
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT name FROM org_departments WHERE id = ?1", &st);
-
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_i64(st, 1, id);
-	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		snprintf(out, len, "%s", stmt_text(st, 0) ? stmt_text(st, 0) : "");
-		rc = DF_OK;
-	} else if (rc == DF_OK) {
-		rc = DF_ENOTFOUND;
-	}
-	stmt_done(st);
-	return rc;
+	return db_query_text(db, "SELECT name FROM org_departments WHERE id = ?1", 1, &id, out, len);
 }
 
 /* ---------------------------------------------------------- the whole tree */
