@@ -357,10 +357,7 @@ int absences_post(struct request *r)
 		stmt_bind_text(st, 5, d1, -1);
 		stmt_bind_text(st, 6, reason, -1);
 		stmt_bind_text(st, 7, own ? "requested" : "approved", -1);
-		if (unit)
-			stmt_bind_i64(st, 8, unit);
-		else
-			stmt_bind_null(st, 8);
+		stmt_bind_id(st, 8, unit);
 		if (isnan(radius)) {
 			stmt_bind_null(st, 9);
 			stmt_bind_null(st, 10);

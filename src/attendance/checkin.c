@@ -12,11 +12,10 @@
  *   5. INSERT ... ON CONFLICT DO NOTHING on (person, source, kind, time):
  *      a repeat stores nothing and answers the first record;
  *   6. an audit leaf ("attendance.checkin").
- * Boundaries are parsed from the store on every call; a per-thread cache
- * keyed by place and day is the next step for the ingestion rate issue 5
- * asks (docs/ATTENDANCE.md).
+ * District boundaries come from a per-thread cache (below).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,20 +40,133 @@
 
 static const char *const source_names[] = { "web", "device" };
 
-/* district_geometry - the boundary of unit's district on day into g (as
- * its only place); DF_ENOTFOUND when there is no district or no boundary. */
+/*
+ * District boundaries, built once per thread.  A boundary is ~30 KB of
+ * GeoJSON; reading, repairing and validating it took more than half the
+ * time of a check-in, and every check-in of a field officer needs it.  So
+ * each thread that judges check-ins keeps the last BOUNDARY_CACHE
+ * boundaries it built, keyed by (district, valid_from of the row): those
+ * rows are only ever added (org_unit_geometry_from), so a key names one
+ * boundary for good and no entry goes stale.  A boundary GEOS refuses is
+ * kept too, as "none".  Per thread, because a GEOS prepared geometry builds
+ * its index lazily and must not be used by two threads at once; the
+ * committer thread does nearly all of the work (group commit), and a
+ * thread's cache is freed when the thread ends.
+ */
+#define BOUNDARY_CACHE 48
+
+struct boundary {
+	int64_t district;        /* 0: an empty slot */
+	char from[11];           /* org_unit_geometry.valid_from */
+	struct geofence *g;      /* its one place; NULL: GEOS refused it */
+	unsigned long used;      /* least-recently-used replacement */
+};
+
+struct boundary_cache {
+	struct boundary e[BOUNDARY_CACHE];
+	unsigned long clock;
+};
+
+static pthread_key_t boundary_key;
+static pthread_once_t boundary_once = PTHREAD_ONCE_INIT;
+static int boundary_key_ok;
+
+static void boundary_cache_free(void *p)
+{
+	struct boundary_cache *c = p;
+
+	for (int i = 0; c && i < BOUNDARY_CACHE; i++)
+		geofence_free(c->e[i].g);
+	free(c);
+}
+
+static void boundary_key_make(void)
+{
+	boundary_key_ok = pthread_key_create(&boundary_key, boundary_cache_free) == 0;
+}
+
+/* boundary_cache - this thread's cache; NULL when out of memory. */
+static struct boundary_cache *boundary_cache(void)
+{
+	struct boundary_cache *c;
+
+	pthread_once(&boundary_once, boundary_key_make);
+	if (!boundary_key_ok)
+		return NULL;
+	c = pthread_getspecific(boundary_key);
+	if (!c && (c = calloc(1, sizeof *c)) != NULL && pthread_setspecific(boundary_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* boundary_build - read and prepare the boundary into a new geofence
+ * (*g = NULL when GEOS refuses it). */
+static int boundary_build(struct db *db, int64_t district, cal_day day, struct geofence **g)
+{
+	char *geo = NULL;
+	int rc = org_unit_geometry(db, district, day, &geo);
+
+	*g = NULL;
+	if (rc != DF_OK)
+		return rc;
+	*g = geofence_new();
+	if (!*g) {
+		rc = DF_ENOMEM;
+	} else if (geofence_add_boundary(*g, geo, strlen(geo)) < 0) {
+		log_warn("msg=\"attendance: a district boundary GEOS refuses is not used\" unit=%lld",
+			 (long long)district);
+		geofence_free(*g);
+		*g = NULL;
+	}
+	free(geo);
+	return rc;
+}
+
+/* district_geometry - the boundary of unit's district on day added to g
+ * (borrowed from the thread's cache); DF_ENOTFOUND when there is no
+ * district, no boundary or none GEOS accepts. */
 static int district_geometry(struct db *db, int64_t unit, cal_day day, struct geofence *g)
 {
+	struct boundary_cache *c = boundary_cache();
+	struct boundary *hit = NULL, *victim;
+	struct geofence *built = NULL;
 	int64_t district = 0;
-	char *geo = NULL;
+	char from[11];
 	int rc = org_unit_ancestor(db, unit, UNIT_DISTRICT, day, &district);
 
 	if (rc == DF_OK)
-		rc = org_unit_geometry(db, district, day, &geo);
-	if (rc == DF_OK && geofence_add_boundary(g, geo, strlen(geo)) < 0)
-		rc = DF_ENOTFOUND; /* a boundary GEOS refuses counts as none */
-	free(geo);
-	return rc;
+		rc = org_unit_geometry_from(db, district, day, from);
+	if (rc == DF_OK && !from[0])
+		rc = DF_ENOTFOUND;
+	if (rc != DF_OK)
+		return rc;
+	if (!c)
+		return DF_ENOMEM;
+	victim = &c->e[0];
+	for (int i = 0; i < BOUNDARY_CACHE && !hit; i++) {
+		struct boundary *e = &c->e[i];
+
+		if (e->district == district && strcmp(e->from, from) == 0)
+			hit = e;
+		else if (!e->district || (victim->district && e->used < victim->used))
+			victim = e;
+	}
+	if (!hit) {
+		rc = boundary_build(db, district, day, &built);
+		if (rc != DF_OK)
+			return rc;
+		geofence_free(victim->g);
+		victim->district = district;
+		memcpy(victim->from, from, sizeof from);
+		victim->g = built;
+		hit = victim;
+	}
+	hit->used = ++c->clock;
+	if (!hit->g)
+		return DF_ENOTFOUND;
+	return geofence_add_place(g, hit->g, 0) < 0 ? DF_ENOMEM : DF_OK;
 }
 
 /* load_places - the live duty places of posting pg into g, their ids into
@@ -127,9 +239,33 @@ static int last_fix(struct db *db, int64_t person, int64_t at_ms, struct fix *ou
 	return rc;
 }
 
+/* What a fix is thinned, judged and counted against, read once: its day
+ * (Asia/Karachi), the postings the person holds then, the duty hours of
+ * the first one's post and whether the day is a working day. */
+struct dayctx {
+	cal_day day;
+	struct posting_ref pg[POSTINGS_MAX];
+	size_t n;
+	struct att_hours hours;
+	int working;
+};
+
+static int dayctx_load(struct db *db, const struct config *cfg, int64_t person, int64_t at_ms, struct dayctx *c)
+{
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->day = cal_day_of_instant(at_ms);
+	rc = people_postings_on(db, person, c->day, c->pg, POSTINGS_MAX, &c->n);
+	if (rc == DF_OK)
+		rc = att_hours_of(db, cfg, c->n ? c->pg[0].post : 0, &c->hours);
+	if (rc == DF_OK)
+		rc = system_is_working_day(db, c->day, &c->working);
+	return rc;
+}
+
 /* The judgement of one fix. */
 struct judged {
-	cal_day day;
 	int64_t posting, post, unit, department, place;
 	enum verdict verdict;
 	unsigned reasons;
@@ -164,9 +300,10 @@ static int tour_places(struct db *db, const struct att_absence *t, cal_day day, 
 	return rc;
 }
 
-static int judge(struct db *db, const struct config *cfg, int64_t person, const struct fix *f, struct judged *j)
+static int judge(struct db *db, const struct config *cfg, int64_t person, const struct dayctx *c, const struct fix *f,
+		 struct judged *j)
 {
-	struct posting_ref pg[POSTINGS_MAX];
+	const struct posting_ref *pg = c->pg;
 	int64_t place_ids[PLACES_MAX] = { 0 };
 	struct geofence *places = geofence_new(), *district = geofence_new();
 	struct verdict_rules rules;
@@ -174,30 +311,26 @@ static int judge(struct db *db, const struct config *cfg, int64_t person, const 
 	struct fix last;
 	int have_last = 0, district_where = -1, best = -1, on_tour = 0;
 	enum geo_where where = GEO_OUTSIDE;
-	size_t n = 0;
+	size_t n = c->n;
 	int rc;
 
 	memset(j, 0, sizeof *j);
-	j->day = cal_day_of_instant(f->at_ms);
 	if (!places || !district) {
 		rc = DF_ENOMEM;
 		goto out;
 	}
-	rc = people_postings_on(db, person, j->day, pg, POSTINGS_MAX, &n);
-	if (rc == DF_OK) {
-		rc = att_absence_on(db, person, j->day, &tour);
-		on_tour = rc == DF_OK && tour.kind == ATT_TOUR;
-		if (rc == DF_ENOTFOUND || rc == DF_OK)
-			rc = DF_OK;
-	}
+	rc = att_absence_on(db, person, c->day, &tour);
+	on_tour = rc == DF_OK && tour.kind == ATT_TOUR;
+	if (rc == DF_ENOTFOUND)
+		rc = DF_OK;
 	if (rc == DF_OK && on_tour) {
 		/* a tour moves the duty place for its days */
-		rc = tour_places(db, &tour, j->day, places, place_ids, district);
+		rc = tour_places(db, &tour, c->day, places, place_ids, district);
 	} else {
 		for (size_t i = 0; rc == DF_OK && i < n; i++)
-			rc = load_places(db, &pg[i], j->day, places, place_ids, PLACES_MAX);
+			rc = load_places(db, &pg[i], c->day, places, place_ids, PLACES_MAX);
 		for (size_t i = 0; rc == DF_OK && i < n && geofence_count(district) == 0; i++) {
-			int d = district_geometry(db, pg[i].unit, j->day, district);
+			int d = district_geometry(db, pg[i].unit, c->day, district);
 
 			if (d != DF_OK && d != DF_ENOTFOUND)
 				rc = d;
@@ -235,27 +368,17 @@ out:
 /* thinned - whether a device fix is not kept: outside the duty hours of
  * the post held that day, on a day that is not a working day, or within
  * attendance.thin_s of a device fix already kept for the person. */
-static int thinned(struct db *db, const struct config *cfg, int64_t person, const struct fix *f, int *drop)
+static int thinned(struct db *db, const struct config *cfg, int64_t person, const struct dayctx *c,
+		   const struct fix *f, int *drop)
 {
 	static const char near_sql[] = "SELECT 1 FROM att_checkins WHERE person_id = ?1 AND source = 'device'"
 				       " AND kind = 'fix' AND at_ms > ?2 AND at_ms < ?3 LIMIT 1";
-	struct posting_ref pg[1];
-	struct att_hours hours;
 	struct stmt *st = NULL;
-	cal_day day = cal_day_of_instant(f->at_ms);
-	int64_t minute = (f->at_ms - cal_start_ms(day)) / 60000, thin_ms = (int64_t)cfg->att_thin_s * 1000;
-	int working = 0;
-	size_t n = 0;
-	int rc = people_postings_on(db, person, day, pg, 1, &n);
+	int64_t minute = (f->at_ms - cal_start_ms(c->day)) / 60000, thin_ms = (int64_t)cfg->att_thin_s * 1000;
+	int rc;
 
 	*drop = 0;
-	if (rc == DF_OK)
-		rc = att_hours_of(db, cfg, n ? pg[0].post : 0, &hours);
-	if (rc == DF_OK)
-		rc = system_is_working_day(db, day, &working);
-	if (rc != DF_OK)
-		return rc;
-	if (!working || minute < hours.start_min || minute >= hours.end_min) {
+	if (!c->working || minute < c->hours.start_min || minute >= c->hours.end_min) {
 		*drop = 1;
 		return DF_OK;
 	}
@@ -394,11 +517,13 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 				  " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
 				  " ON CONFLICT (person_id, source, kind, at_ms) DO NOTHING RETURNING id";
 	const char *src = source_names[source == ATT_DEVICE];
+	struct dayctx c;
 	struct judged j;
 	struct stmt *st = NULL;
 	char day[11], reasons[160];
 	int64_t id = 0;
 	json_t *rec = NULL;
+	enum att_day_status status;
 	int rc;
 
 	*out = NULL;
@@ -410,10 +535,13 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 	}
 	if (rc != DF_ENOTFOUND)
 		return rc;
+	rc = dayctx_load(db, cfg, person, f->at_ms, &c);
+	if (rc != DF_OK)
+		return rc;
 	if (source == ATT_DEVICE && strcmp(kind, "fix") == 0) {
 		int drop = 0;
 
-		rc = thinned(db, cfg, person, f, &drop);
+		rc = thinned(db, cfg, person, &c, f, &drop);
 		if (rc != DF_OK)
 			return rc;
 		if (drop) {
@@ -421,10 +549,10 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 			return DF_OK;
 		}
 	}
-	rc = judge(db, cfg, person, f, &j);
+	rc = judge(db, cfg, person, &c, f, &j);
 	if (rc != DF_OK)
 		return rc;
-	cal_format(j.day, day);
+	cal_format(c.day, day);
 	reasons_text(j.reasons, reasons, sizeof reasons);
 	rc = db_prepare(db, sql, &st);
 	if (rc != DF_OK)
@@ -432,14 +560,8 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 	id = id_next();
 	stmt_bind_i64(st, 1, id);
 	stmt_bind_i64(st, 2, person);
-	if (j.posting)
-		stmt_bind_i64(st, 3, j.posting);
-	else
-		stmt_bind_null(st, 3);
-	if (device)
-		stmt_bind_i64(st, 4, device);
-	else
-		stmt_bind_null(st, 4);
+	stmt_bind_id(st, 3, j.posting);
+	stmt_bind_id(st, 4, device);
 	stmt_bind_text(st, 5, src, -1);
 	stmt_bind_text(st, 6, kind, -1);
 	stmt_bind_i64(st, 7, f->at_ms);
@@ -454,20 +576,11 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 		stmt_bind_i64(st, 15, f->batt);
 	else
 		stmt_bind_null(st, 15);
-	if (j.place)
-		stmt_bind_i64(st, 16, j.place);
-	else
-		stmt_bind_null(st, 16);
+	stmt_bind_id(st, 16, j.place);
 	stmt_bind_text(st, 17, verdict_name(j.verdict), -1);
 	stmt_bind_text(st, 18, reasons, -1);
-	if (j.unit)
-		stmt_bind_i64(st, 19, j.unit);
-	else
-		stmt_bind_null(st, 19);
-	if (j.department)
-		stmt_bind_i64(st, 20, j.department);
-	else
-		stmt_bind_null(st, 20);
+	stmt_bind_id(st, 19, j.unit);
+	stmt_bind_id(st, 20, j.department);
 	rc = stmt_step(st);
 	stmt_done(st);
 	if (rc == DF_OK) {
@@ -478,7 +591,10 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 	}
 	if (rc != STMT_ROW)
 		return rc;
-	rc = att_day_refresh(db, cfg, person, j.day);
+	status = j.verdict == VERDICT_VERIFIED ? ATT_DAY_PRESENT
+		 : j.verdict == VERDICT_DOUBTFUL ? ATT_DAY_DOUBTFUL : ATT_DAY_REJECTED;
+	rc = att_day_count(db, person, c.day, j.unit, j.department, status, f->at_ms,
+			   status == ATT_DAY_PRESENT && c.working && att_is_late(c.day, f->at_ms, &c.hours));
 	if (rc == DF_OK)
 		rc = att_checkin_json(db, id, out);
 	if (rc != DF_OK)

@@ -8,9 +8,12 @@
  * rejected), the time of the first presence, whether it was late (after
  * the start + grace of the post held that day, on a working day), how
  * many check-ins were kept, and the unit and department of that post.
- * It is recomputed from that day's check-ins on every change (a person has
- * a handful a day once live positions are thinned), so it cannot drift;
- * a change to a day already closed marks its totals stale (close.c).
+ * A new check-in is counted into the row as it is stored (att_day_count:
+ * the best status, the earliest presence and the count only ever grow by
+ * one check-in, so no earlier check-in need be read again); a review can
+ * lower a day and recomputes it from that day's check-ins
+ * (att_day_refresh).  Either way a change to a day already closed marks
+ * its totals stale (close.c).
  */
 #include <stdio.h>
 #include "att_int.h"
@@ -26,6 +29,46 @@
 int att_is_late(cal_day day, int64_t first_ms, const struct att_hours *hours)
 {
 	return first_ms > cal_start_ms(day) + (int64_t)(hours->start_min + hours->grace_min) * 60000;
+}
+
+int att_day_count(struct db *db, int64_t person, cal_day day, int64_t unit, int64_t department,
+		  enum att_day_status status, int64_t at_ms, int late)
+{
+	/* first_ms and late move together: late is a property of the first */
+#define EARLIER "excluded.first_ms IS NOT NULL AND (att_days.first_ms IS NULL" \
+		" OR excluded.first_ms < att_days.first_ms)"
+	static const char put[] = "INSERT INTO att_days (person_id, day, unit_id, department_id, status, first_ms,"
+				  " late, checkins) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)"
+				  " ON CONFLICT (person_id, day) DO UPDATE SET unit_id = excluded.unit_id,"
+				  " department_id = excluded.department_id,"
+				  " status = CASE WHEN excluded.status > att_days.status THEN excluded.status"
+				  " ELSE att_days.status END,"
+				  " first_ms = CASE WHEN " EARLIER " THEN excluded.first_ms ELSE att_days.first_ms END,"
+				  " late = CASE WHEN " EARLIER " THEN excluded.late ELSE att_days.late END,"
+				  " checkins = att_days.checkins + 1";
+#undef EARLIER
+	struct stmt *st = NULL;
+	char d[11];
+	int rc = db_prepare(db, put, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	cal_format(day, d);
+	stmt_bind_i64(st, 1, person);
+	stmt_bind_text(st, 2, d, -1);
+	stmt_bind_id(st, 3, unit);
+	stmt_bind_id(st, 4, department);
+	stmt_bind_i64(st, 5, status);
+	if (status == ATT_DAY_PRESENT)
+		stmt_bind_i64(st, 6, at_ms);
+	else
+		stmt_bind_null(st, 6);
+	stmt_bind_i64(st, 7, status == ATT_DAY_PRESENT && late);
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc == DF_OK)
+		rc = att_days_touched(db, day, day);
+	return rc;
 }
 
 int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal_day day)

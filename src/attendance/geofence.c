@@ -55,8 +55,10 @@ struct place {
 	double lat;                        /* circle: centre, degrees */
 	double lon;
 	double radius_m;                   /* circle: radius, metres */
-	GEOSGeometry *geom;                /* polygon: owned */
-	const GEOSPreparedGeometry *prep;  /* polygon: prepared geom, owned */
+	GEOSGeometry *geom;                /* polygon: owned unless borrowed */
+	const GEOSPreparedGeometry *prep;  /* polygon: prepared geom, ditto */
+	int borrowed;                      /* geom and prep belong to another
+					    * geofence (geofence_add_place) */
 };
 
 struct geofence {
@@ -147,6 +149,8 @@ void geofence_free(struct geofence *g)
 	for (i = 0; i < g->n; i++) {
 		struct place *p = &g->places[i];
 
+		if (p->borrowed)
+			continue;
 		if (p->prep)
 			GEOSPreparedGeom_destroy_r(g->ctx, p->prep);
 		if (p->geom)
@@ -199,6 +203,20 @@ int geofence_add_circle(struct geofence *g, double lat, double lon, double radiu
 	p->lat = lat;
 	p->lon = lon;
 	p->radius_m = radius_m;
+	return (int)g->n++;
+}
+
+int geofence_add_place(struct geofence *g, const struct geofence *src, size_t i)
+{
+	int rc;
+
+	if (!g || !src || i >= src->n || g == src)
+		return DF_EINVAL;
+	rc = reserve(g);
+	if (rc != DF_OK)
+		return rc;
+	g->places[g->n] = src->places[i];
+	g->places[g->n].borrowed = 1;
 	return (int)g->n++;
 }
 

@@ -62,6 +62,13 @@ int geofence_add_geojson(struct geofence *g, const char *geojson, size_t len);
  * such rings. */
 int geofence_add_boundary(struct geofence *g, const char *geojson, size_t len);
 
+/* geofence_add_place - add place i of src to g without copying it: g
+ * borrows src's geometry (built once, e.g. a district boundary kept in a
+ * cache), so src must outlive g, and the two are used by one thread at a
+ * time (GEOS prepared geometries build their indexes lazily).  Returns the
+ * new index, DF_EINVAL (no such place, or src is g) or DF_ENOMEM. */
+int geofence_add_place(struct geofence *g, const struct geofence *src, size_t i);
+
 /* geofence_count - how many places are in it. */
 size_t geofence_count(const struct geofence *g);
 

@@ -438,6 +438,14 @@ void stmt_bind_i64(struct stmt *st, int idx, int64_t v)
 	keep_err(st, st->db->store->ops->bind_i64(st->native, idx, v));
 }
 
+void stmt_bind_id(struct stmt *st, int idx, int64_t v)
+{
+	if (v)
+		stmt_bind_i64(st, idx, v);
+	else
+		stmt_bind_null(st, idx);
+}
+
 void stmt_bind_double(struct stmt *st, int idx, double v)
 {
 	keep_err(st, st->db->store->ops->bind_double(st->native, idx, v));

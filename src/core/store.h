@@ -81,6 +81,8 @@ void stmt_bind_double(struct stmt *st, int idx, double v);
 /* stmt_bind_text - text is copied; len < 0 means strlen; NULL binds NULL. */
 void stmt_bind_text(struct stmt *st, int idx, const char *s, long len);
 void stmt_bind_null(struct stmt *st, int idx);
+/* stmt_bind_id - an id, or NULL when v is 0 (ids are never 0: "none"). */
+void stmt_bind_id(struct stmt *st, int idx, int64_t v);
 
 /* stmt_step - STMT_ROW when a row is ready, DF_OK when done; DF_ECONFLICT on
  * a unique/foreign-key violation, DF_EBUSY on lock timeout, DF_EUNAVAIL when

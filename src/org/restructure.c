@@ -211,15 +211,9 @@ static int item_row(struct chg *c, int part, const struct item_rec *it)
 	stmt_bind_text(st, 5, unit_kind_name(it->kind), -1);
 	stmt_bind_i64(st, 6, it->unit);
 	stmt_bind_text(st, 7, it->unit_name, -1);
-	if (it->from)
-		stmt_bind_i64(st, 8, it->from);
-	else
-		stmt_bind_null(st, 8);
+	stmt_bind_id(st, 8, it->from);
 	stmt_bind_text(st, 9, it->from_name ? it->from_name : (from_name[0] ? from_name : NULL), -1);
-	if (it->to)
-		stmt_bind_i64(st, 10, it->to);
-	else
-		stmt_bind_null(st, 10);
+	stmt_bind_id(st, 10, it->to);
 	stmt_bind_text(st, 11, it->to_name ? it->to_name : (to_name[0] ? to_name : NULL), -1);
 	stmt_bind_text(st, 12, it->note, -1);
 	rc = stmt_step(st);

@@ -635,6 +635,14 @@ static int unit_geometry_from(struct db *db, int64_t unit, const char *day, char
 	return rc;
 }
 
+int org_unit_geometry_from(struct db *db, int64_t unit, cal_day day, char from[11])
+{
+	char d[11];
+
+	cal_format(day, d);
+	return unit_geometry_from(db, unit, d, from);
+}
+
 /* unit_code - org_units.code of unit into code. */
 static int unit_code(struct db *db, int64_t unit, char *code, size_t cap)
 {
@@ -756,15 +764,9 @@ int org_version_insert(struct db *db, int64_t vid, int64_t unit, const char *nam
 	stmt_bind_i64(st, 2, unit);
 	stmt_bind_text(st, 3, name, -1);
 	stmt_bind_text(st, 4, unit_kind_name(kind), -1);
-	if (parent)
-		stmt_bind_i64(st, 5, parent);
-	else
-		stmt_bind_null(st, 5);
+	stmt_bind_id(st, 5, parent);
 	stmt_bind_text(st, 6, day, -1);
-	if (change_id)
-		stmt_bind_i64(st, 7, change_id);
-	else
-		stmt_bind_null(st, 7);
+	stmt_bind_id(st, 7, change_id);
 	rc = stmt_step(st);
 	stmt_done(st);
 	return rc;

@@ -62,6 +62,11 @@ int org_unit_name(struct db *db, int64_t unit, cal_day day, char *out, size_t ou
  * day (a malloc'd string in *out, the caller frees it); DF_ENOTFOUND when
  * the unit has no boundary on that day. */
 int org_unit_geometry(struct db *db, int64_t unit, cal_day day, char **out) DF_WUR;
+/* org_unit_geometry_from - the valid_from ("YYYY-MM-DD") of the boundary
+ * org_unit_geometry answers for day, without reading it; "" when there is
+ * none.  Rows of org_unit_geometry are only ever added, never changed, so
+ * (unit, valid_from) names one boundary for good: a key to cache it by. */
+int org_unit_geometry_from(struct db *db, int64_t unit, cal_day day, char from[11]) DF_WUR;
 /* org_unit_parent - the unit's parent on day (*parent = 0 for the province);
  * DF_ENOTFOUND if the unit does not exist then. */
 int org_unit_parent(struct db *db, int64_t unit, cal_day day, int64_t *parent) DF_WUR;

@@ -198,3 +198,46 @@ test('group commit: many devices at once, every answer durable, a re-sent burst 
   const bad = await fetch(`${srv.url}/api/v1/osmand?id=nobody&timestamp=${Math.floor(base / 1000)}&lat=30.2&lon=67.0`);
   assert.equal(bad.status, 400);
 });
+
+test('a day counted as its check-ins arrive is the day recomputed from them', async (t) => {
+  // att_day_count adds each new check-in to the person's day; a review
+  // recomputes the day from all of them (att_day_refresh).  Sent out of
+  // order, with every verdict, the two must agree.
+  const srv = await startServer({ set: LONG_SESSIONS });
+  t.after(() => srv.stop());
+  await srv.setClock(iso(pkt(THU, '12:00')));
+  const cs = await srv.login('cs');
+  const fo = await who(srv, 'fo.quetta.edu');
+  const dcq = await srv.login('dc.quetta');
+  const place = await cs.post(`/api/v1/postings/${fo.posting}/places`, { name: 'Office', kind: 'circle', ...OFFICE, radius_m: 150 });
+  assert.equal(place.status, 201, place.text);
+  const day = (d) => srv.sql(`SELECT status, COALESCE(first_ms, 0), late, checkins FROM att_days WHERE person_id = ${fo.person} AND day = '${d}'`).trim();
+  const send = async (at, extra = {}) => {
+    const r = await fo.c.post('/api/v1/checkins', { kind: 'in', ...OFFICE, accuracy_m: 10, at, ...extra });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  };
+
+  // Wednesday: late first, then a doubtful one, then an earlier presence
+  // (no longer late), then a mock one (rejected)
+  assert.equal((await send(pkt(WED, '10:30'))).verdict, 'verified');
+  assert.equal(day(WED), `3|${pkt(WED, '10:30')}|1|1`, 'late at 10:30');
+  const doubtful = await send(pkt(WED, '11:00'), { accuracy_m: 5000 });
+  assert.equal(doubtful.verdict, 'doubtful');
+  assert.equal((await send(pkt(WED, '09:05'))).verdict, 'verified');
+  assert.equal((await send(pkt(WED, '08:00'), { mock: true })).verdict, 'rejected');
+  const counted = day(WED);
+  assert.equal(counted, `3|${pkt(WED, '09:05')}|0|4`, 'the earlier presence is the first, and on time');
+  // the review recomputes the day from its check-ins: nothing moves
+  const rev = await dcq.post(`/api/v1/checkins/${doubtful.id}/review`, { decision: 'reject', note: 'too far' });
+  assert.equal(rev.status, 200, rev.text);
+  assert.equal(day(WED), counted);
+
+  // Thursday: doubtful, then rejected: the day is doubtful with no presence;
+  // rejecting the doubtful one lowers it, which only a recount can do
+  const d2 = await send(pkt(THU, '10:00'), { accuracy_m: 5000 });
+  await send(pkt(THU, '09:00'), { mock: true });
+  assert.equal(day(THU), '2|0|0|2');
+  assert.equal((await dcq.post(`/api/v1/checkins/${d2.id}/review`, { decision: 'reject', note: 'no' })).status, 200);
+  assert.equal(day(THU), '1|0|0|2');
+});

@@ -287,6 +287,42 @@ static void test_polygon_inside_edge_outside(void **state)
 	geofence_free(g);
 }
 
+/* A borrowed place (geofence_add_place) judges as its owner does, many
+ * geofences may borrow it in turn, and freeing a borrower leaves the owner
+ * whole (ASan would see a double free or a use after free). */
+static void test_borrowed_place(void **state)
+{
+	struct geofence *owner = square_fence();
+	double lat = north(SQ_N, 200);
+
+	(void)state;
+	for (int round = 0; round < 3; round++) {
+		struct geofence *g = geofence_new();
+
+		assert_non_null(g);
+		assert_int_equal(geofence_add_circle(g, 25.1216, 62.3254, 100), 0);
+		assert_int_equal(geofence_add_place(g, owner, 0), 1);
+		assert_int_equal(geofence_count(g), 2);
+		assert_int_equal(where(g, 1, 30.18, 66.98, 10), GEO_INSIDE);
+		assert_int_equal(where(g, 1, lat, 66.98, 250), GEO_EDGE);
+		assert_int_equal(where(g, 1, lat, 66.98, 100), GEO_OUTSIDE);
+		assert_int_equal(where(g, 0, 30.18, 66.98, 10), GEO_OUTSIDE);
+		geofence_free(g);
+	}
+	assert_int_equal(where(owner, 0, 30.18, 66.98, 10), GEO_INSIDE);
+	assert_int_equal(geofence_add_place(owner, owner, 0), DF_EINVAL);
+	assert_int_equal(geofence_add_place(NULL, owner, 0), DF_EINVAL);
+	{
+		struct geofence *g = geofence_new();
+
+		assert_int_equal(geofence_add_place(g, owner, 1), DF_EINVAL);
+		assert_int_equal(geofence_add_place(g, NULL, 0), DF_EINVAL);
+		assert_int_equal(geofence_count(g), 0);
+		geofence_free(g);
+	}
+	geofence_free(owner);
+}
+
 /* The 32-gon contains the disc: the worst direction for a polygon standing
  * for a circle is half-way between two vertices (bearing 5.625 degrees off
  * one), where an inscribed 32-gon falls 0.48% short of the radius. */
@@ -981,6 +1017,7 @@ int main(void)
 		cmocka_unit_test(test_geojson_size_cap),
 		cmocka_unit_test(test_real_district_boundaries),
 		cmocka_unit_test(test_best_prefers_inside),
+		cmocka_unit_test(test_borrowed_place),
 		cmocka_unit_test(test_threads_own_contexts),
 	};
 	const struct CMUnitTest verdict_tests[] = {
