@@ -467,6 +467,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct http_server *s = cls;
 	struct request *r = *con_cls;
+	int rc;
 
 	(void)version;
 	if (!r) {
@@ -501,16 +502,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->deferred)
 		return send_reply(r); /* resumed by the committer, its reply set */
 	if (wants_web(s, r)) {
-		int rc = web_answer(s->web, r);
-
+		rc = web_answer(s->web, r);
 		if (rc != DF_ENOTFOUND)
 			return rc == DF_OK ? MHD_YES : MHD_NO;
 	}
-	r->status = dispatch(r);
+	rc = dispatch(r);
 	store_release(r->db);
 	r->db = NULL;
-	if (r->status == HTTP_DEFERRED)
-		return MHD_YES; /* suspended: the committer resumes it */
+	if (rc == HTTP_DEFERRED)
+		return MHD_YES; /* suspended: the committer sets r->status and resumes it, maybe already */
+	r->status = rc;
 	return send_reply(r);
 }
 
