@@ -559,13 +559,14 @@ static int get_checkins(struct request *r)
 	if (rc == DF_OK)
 		rc = req_db(r, &db);
 	if (rc == DF_OK)
-		rc = db_prepare(db, "SELECT id FROM att_checkins WHERE person_id = ?1 AND day = ?2 ORDER BY at_ms, id"
-				    " LIMIT 2000", &st);
+		rc = db_prepare(db, "SELECT id FROM att_checkins WHERE person_id = ?1 AND at_ms >= ?2 AND at_ms < ?3"
+				    " ORDER BY at_ms, id LIMIT 2000", &st);
 	if (rc != DF_OK)
 		return req_fail(r, rc);
-	cal_format(day, d);
 	stmt_bind_i64(st, 1, person);
-	stmt_bind_text(st, 2, d, -1);
+	stmt_bind_i64(st, 2, cal_start_ms(day));
+	stmt_bind_i64(st, 3, cal_start_ms(day + 1));
+	cal_format(day, d);
 	items = json_array();
 	for (;;) {
 		json_t *c = NULL;
@@ -852,6 +853,47 @@ static const struct migration migrations[] = {
 	     " closed_at BIGINT NOT NULL);"
 	     /* the review queue (review.c): only what waits for a supervisor */
 	     "CREATE INDEX att_checkins_pending ON att_checkins (unit_id, id) WHERE verdict = 'doubtful' AND review IS NULL;" },
+	/* One index in person order instead of three: the identity of a
+	 * check-in with at_ms second also serves a person's fixes by time (the
+	 * last fix, thinning) and by day (a day is a span of at_ms).  Every
+	 * b-tree in person order costs each stored check-in a page written,
+	 * the main cost of ingestion (docs/PERFORMANCE.md).  A UNIQUE
+	 * constraint cannot be changed in place in SQLite: the table is
+	 * rebuilt. */
+	{ 5, "CREATE TABLE att_checkins_new ("
+	     " id BIGINT PRIMARY KEY, person_id BIGINT NOT NULL, posting_id BIGINT, device_id BIGINT,"
+	     " source TEXT NOT NULL, kind TEXT NOT NULL, at_ms BIGINT NOT NULL, received_ms BIGINT NOT NULL,"
+	     " day TEXT NOT NULL, lat DOUBLE PRECISION NOT NULL, lon DOUBLE PRECISION NOT NULL,"
+	     " accuracy_m DOUBLE PRECISION, speed_mps DOUBLE PRECISION, mock INT NOT NULL, batt INT,"
+	     " place_id BIGINT, verdict TEXT NOT NULL, reasons TEXT NOT NULL, unit_id BIGINT, department_id BIGINT,"
+	     " review TEXT, review_note TEXT, reviewed_by BIGINT, reviewed_at BIGINT,"
+	     " UNIQUE (person_id, at_ms, source, kind));"
+	     "INSERT INTO att_checkins_new (id, person_id, posting_id, device_id, source, kind, at_ms, received_ms,"
+	     " day, lat, lon, accuracy_m, speed_mps, mock, batt, place_id, verdict, reasons, unit_id, department_id,"
+	     " review, review_note, reviewed_by, reviewed_at)"
+	     " SELECT id, person_id, posting_id, device_id, source, kind, at_ms, received_ms,"
+	     " day, lat, lon, accuracy_m, speed_mps, mock, batt, place_id, verdict, reasons, unit_id, department_id,"
+	     " review, review_note, reviewed_by, reviewed_at FROM att_checkins;"
+	     "DROP TABLE att_checkins;"
+	     "ALTER TABLE att_checkins_new RENAME TO att_checkins;"
+	     "CREATE INDEX att_checkins_unit_day ON att_checkins (unit_id, day);"
+	     "CREATE INDEX att_checkins_pending ON att_checkins (unit_id, id) WHERE verdict = 'doubtful' AND review IS NULL;" },
+	/* The day's latest check-in and latest presence, kept with the day, so
+	 * that "presence now" reads one row per person instead of every
+	 * check-in of the day (day.c).  Filled for the days already held. */
+	{ 6, "ALTER TABLE att_days ADD COLUMN last_id BIGINT;"
+	     "ALTER TABLE att_days ADD COLUMN last_ms BIGINT;"
+	     "ALTER TABLE att_days ADD COLUMN verified_id BIGINT;"
+	     "ALTER TABLE att_days ADD COLUMN verified_ms BIGINT;"
+	     "UPDATE att_days SET last_id = x.id, last_ms = x.at_ms FROM"
+	     " (SELECT person_id, day, id, at_ms, ROW_NUMBER() OVER (PARTITION BY person_id, day"
+	     " ORDER BY at_ms DESC, id DESC) AS n FROM att_checkins) x"
+	     " WHERE x.n = 1 AND x.person_id = att_days.person_id AND x.day = att_days.day;"
+	     "UPDATE att_days SET verified_id = x.id, verified_ms = x.at_ms FROM"
+	     " (SELECT person_id, day, id, at_ms, ROW_NUMBER() OVER (PARTITION BY person_id, day"
+	     " ORDER BY at_ms DESC, id DESC) AS n FROM att_checkins"
+	     " WHERE review = 'accepted' OR (review IS NULL AND verdict = 'verified')) x"
+	     " WHERE x.n = 1 AND x.person_id = att_days.person_id AND x.day = att_days.day;" },
 };
 
 static const char *const events[] = {

@@ -102,19 +102,22 @@ int att_is_late(cal_day day, int64_t first_ms, const struct att_hours *hours);
 /* att_day_refresh - recompute the person's day (att_days) from that day's
  * check-ins after supervisors' reviews: the best status, the first
  * presence, whether it was late (after the start + grace of the post they
- * held, on a working day), inside the caller's transaction. */
+ * held, on a working day), the count, the latest check-in and the latest
+ * presence; inside the caller's transaction. */
 int att_day_refresh(struct db *db, const struct config *cfg, int64_t person, cal_day day) DF_WUR;
 
 /* att_day_count - count one check-in just stored into the person's day
  * (att_days), without reading the day's other check-ins: status (what the
  * verdict makes of the day, no review yet) raises the day's, a presence
  * (status ATT_DAY_PRESENT) at at_ms earlier than the day's first becomes
- * the first, with late (the caller's att_is_late on a working day), and
- * the count grows by one; unit and department (0: none) are those of the
- * post held that day.  Gives the same row as att_day_refresh would.  Marks
- * a closed day's totals stale as att_day_refresh does. */
+ * the first, with late (the caller's att_is_late on a working day), the
+ * count grows by one, and check-in id becomes the day's latest (and its
+ * latest presence) if it is later than the one held; unit and department
+ * (0: none) are those of the post held that day.  Gives the same row as
+ * att_day_refresh would.  Marks a closed day's totals stale as
+ * att_day_refresh does. */
 int att_day_count(struct db *db, int64_t person, cal_day day, int64_t unit, int64_t department,
-		  enum att_day_status status, int64_t at_ms, int late) DF_WUR;
+		  enum att_day_status status, int64_t id, int64_t at_ms, int late) DF_WUR;
 
 /* att_days_touched - a write changed what days [from, to] count (a late
  * check-in, a review, an absence decided): their closed totals, if any,

@@ -488,8 +488,8 @@ out:
 static int find_repeat(struct db *db, int64_t person, const char *source, const char *kind, int64_t at_ms,
 		       int64_t *id)
 {
-	static const char sql[] = "SELECT id FROM att_checkins WHERE person_id = ?1 AND source = ?2"
-				  " AND kind = ?3 AND at_ms = ?4";
+	static const char sql[] = "SELECT id FROM att_checkins WHERE person_id = ?1 AND at_ms = ?4"
+				  " AND source = ?2 AND kind = ?3";
 	struct stmt *st = NULL;
 	int rc = db_prepare(db, sql, &st);
 
@@ -515,7 +515,7 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 {
 	static const char sql[] = "INSERT INTO att_checkins (" CHECKIN_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 				  " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
-				  " ON CONFLICT (person_id, source, kind, at_ms) DO NOTHING RETURNING id";
+				  " ON CONFLICT (person_id, at_ms, source, kind) DO NOTHING RETURNING id";
 	const char *src = source_names[source == ATT_DEVICE];
 	struct dayctx c;
 	struct judged j;
@@ -593,7 +593,7 @@ int att_record(struct db *db, const struct config *cfg, int64_t person, enum att
 		return rc;
 	status = j.verdict == VERDICT_VERIFIED ? ATT_DAY_PRESENT
 		 : j.verdict == VERDICT_DOUBTFUL ? ATT_DAY_DOUBTFUL : ATT_DAY_REJECTED;
-	rc = att_day_count(db, person, c.day, j.unit, j.department, status, f->at_ms,
+	rc = att_day_count(db, person, c.day, j.unit, j.department, status, id, f->at_ms,
 			   status == ATT_DAY_PRESENT && c.working && att_is_late(c.day, f->at_ms, &c.hours));
 	if (rc == DF_OK)
 		rc = att_checkin_json(db, id, out);

@@ -87,49 +87,39 @@ static struct row *find(struct row *rows, size_t n, int64_t person)
 	return NULL;
 }
 
-/* mark - fold the day's check-ins into rows (sorted by person). */
+/* mark - how each person's day stands, from their day (att_days, day.c):
+ * its status after reviews, its latest check-in and latest presence, and
+ * whether that presence was late. */
 static int mark(struct db *db, const char *day, struct row *rows, size_t n)
 {
+	static const enum status of_status[] = { ST_ABSENT, ST_REJECTED, ST_DOUBTFUL, ST_VERIFIED };
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT person_id, id, CASE WHEN review = 'accepted' THEN 'verified'"
-				" WHEN review = 'rejected' THEN 'rejected' ELSE verdict END"
-				" FROM att_checkins WHERE day = ?1 ORDER BY at_ms, id", &st);
+	int rc = db_prepare(db, "SELECT person_id, status, last_id, verified_id, late FROM att_days WHERE day = ?1",
+			    &st);
 
 	if (rc != DF_OK)
 		return rc;
 	stmt_bind_text(st, 1, day, -1);
-	for (;;) {
-		struct row *w;
-		const char *v;
-		enum status s;
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		struct row *w = find(rows, n, stmt_i64(st, 0));
+		int64_t status = stmt_i64(st, 1);
 
-		rc = stmt_step(st);
-		if (rc != STMT_ROW)
-			break;
-		w = find(rows, n, stmt_i64(st, 0));
-		if (!w)
+		if (!w || status < ATT_DAY_REJECTED || status > ATT_DAY_PRESENT)
 			continue;
-		v = stmt_text(st, 2);
-		s = v && strcmp(v, "verified") == 0 ? ST_VERIFIED : v && strcmp(v, "doubtful") == 0 ? ST_DOUBTFUL
-											 : ST_REJECTED;
-		w->last_id = stmt_i64(st, 1);
-		if (s == ST_VERIFIED)
-			w->verified_id = w->last_id;
-		/* the best of the day: verified > doubtful > rejected > absent */
-		if (w->status == ST_ABSENT || (s == ST_VERIFIED) || (s == ST_DOUBTFUL && w->status == ST_REJECTED))
-			w->status = s;
+		w->status = of_status[status];
+		w->last_id = stmt_isnull(st, 2) ? 0 : stmt_i64(st, 2);
+		w->verified_id = stmt_isnull(st, 3) ? 0 : stmt_i64(st, 3);
+		w->late = status == ATT_DAY_PRESENT && stmt_i64(st, 4);
 	}
 	stmt_done(st);
 	return rc;
 }
 
-/* excuse - absent rows on approved leave or tour that day; late flags. */
+/* excuse - absent rows on approved leave or tour that day. */
 static int excuse(struct db *db, cal_day day, struct row *rows, size_t n)
 {
 	struct att_absence *away = NULL;
-	struct stmt *st = NULL;
 	size_t naway = 0;
-	char d[11];
 	int rc = att_absences_between(db, day, day, &away, &naway);
 
 	for (size_t i = 0; rc == DF_OK && i < naway; i++) {
@@ -139,19 +129,6 @@ static int excuse(struct db *db, cal_day day, struct row *rows, size_t n)
 			w->status = away[i].kind == ATT_TOUR ? ST_TOUR : ST_LEAVE;
 	}
 	free(away);
-	if (rc == DF_OK)
-		rc = db_prepare(db, "SELECT person_id FROM att_days WHERE day = ?1 AND status = 3 AND late = 1", &st);
-	if (rc != DF_OK)
-		return rc;
-	cal_format(day, d);
-	stmt_bind_text(st, 1, d, -1);
-	while ((rc = stmt_step(st)) == STMT_ROW) {
-		struct row *w = find(rows, n, stmt_i64(st, 0));
-
-		if (w)
-			w->late = 1;
-	}
-	stmt_done(st);
 	return rc;
 }
 
