@@ -8,6 +8,7 @@
 #include "core/auth.h"
 #include "core/inbox.h"
 #include "core/system.h"
+#include "files/files.h"
 #include "modules.h"
 #include "org/people.h"
 #include "org/tree.h"
@@ -20,5 +21,6 @@ const struct module *const daftar_modules[] = {
 	&org_module,
 	&people_module,
 	&attendance_module,
+	&files_module,
 	NULL,
 };

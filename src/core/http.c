@@ -342,7 +342,7 @@ static int dispatch(struct request *r)
 		return req_problem(r, 401, "sign in first");
 	if (is_write(r->method) && !(rt->flags & ROUTE_NO_CSRF) && auth_check_csrf(r) != DF_OK)
 		return req_problem(r, 403, "missing or wrong %s header", CSRF_HEADER);
-	if (rt->flags & ROUTE_JSON) {
+	if ((rt->flags & ROUTE_JSON) && !(r->body.len == 0 && (rt->flags & ROUTE_JSON_OPTIONAL))) {
 		rc = parse_json_body(r);
 		if (rc)
 			return rc;

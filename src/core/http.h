@@ -49,6 +49,7 @@ enum route_flags {
 	ROUTE_JSON = 1 << 0,    /* a body must be application/json; parsed into r->body_json */
 	ROUTE_NO_CSRF = 1 << 1, /* a write that needs no CSRF token (login itself) */
 	ROUTE_RAW = 1 << 2,     /* the body is kept as bytes in r->body, any type */
+	ROUTE_JSON_OPTIONAL = 1 << 3, /* with ROUTE_JSON: no body at all is fine too (r->body_json NULL) */
 };
 
 /* Route permission: PERM_PUBLIC (no login), PERM_USER (any signed-in

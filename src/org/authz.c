@@ -31,6 +31,11 @@
  *   head_teacher            subtree, own department     org.read posts.read reports.read
  *   me_officer              subtree, own department     org.read posts.read reports.read
  *
+ * Besides: attendance.read for every role but clerks and the field roles,
+ * attendance.manage for the chief secretary and "as secretary"; files.read
+ * for every role, files.write for every role but the chief minister and
+ * the delivery unit (docs/AUTHZ.md has the whole table).
+ *
  * org.restructure and users.admin belong to no role: only administrators
  * (users.is_admin, who hold every action everywhere) have them, and so has
  * every action this table does not know yet.  A bearer-token principal is
@@ -67,6 +72,8 @@ enum action_bit {
 	A_USERS_ADMIN = 1u << 9,
 	A_ATT_READ = 1u << 10,
 	A_ATT_MANAGE = 1u << 11,
+	A_FILES_READ = 1u << 12,
+	A_FILES_WRITE = 1u << 13,
 };
 
 static const struct {
@@ -85,6 +92,8 @@ static const struct {
 	{ "users.admin", A_USERS_ADMIN },
 	{ "attendance.read", A_ATT_READ },
 	{ "attendance.manage", A_ATT_MANAGE },
+	{ "files.read", A_FILES_READ },
+	{ "files.write", A_FILES_WRITE },
 };
 
 /* How far a grant reaches, widest first. */
@@ -95,9 +104,13 @@ enum reach {
 	REACH_SUBTREE_DEPT, /* the post's unit's subtree, the post's department */
 };
 
-#define READ_ALL (A_ORG_READ | A_POSTS_READ | A_REPORTS_READ)
+/* Every role reads files in its reach and moves the files its post holds;
+ * all but the Chief Minister and the Delivery Unit open files and diarise
+ * receipts (FILES). */
+#define READ_ALL (A_ORG_READ | A_POSTS_READ | A_REPORTS_READ | A_FILES_READ)
+#define FILES (A_FILES_READ | A_FILES_WRITE)
 #define MANAGE (READ_ALL | A_PEOPLE_READ | A_PEOPLE_WRITE | A_POSTS_WRITE | A_POSTINGS_WRITE | A_ATT_READ | \
-		A_ATT_MANAGE)
+		A_ATT_MANAGE | FILES)
 
 static const struct role_def {
 	const char *name;   /* posts.role */
@@ -111,11 +124,11 @@ static const struct role_def {
 	{ "secretary", REACH_DEPARTMENT, MANAGE, 4 },
 	{ "commissioner", REACH_SUBTREE, MANAGE, 3 },
 	{ "deputy_commissioner", REACH_SUBTREE, MANAGE, 2 },
-	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ | A_ATT_READ, 1 },
-	{ "clerk", REACH_SUBTREE_DEPT, READ_ALL | A_PEOPLE_READ, 0 },
-	{ "field_officer", REACH_SUBTREE_DEPT, READ_ALL, 0 },
-	{ "head_teacher", REACH_SUBTREE_DEPT, READ_ALL, 0 },
-	{ "me_officer", REACH_SUBTREE_DEPT, READ_ALL, 0 },
+	{ "assistant_commissioner", REACH_SUBTREE, READ_ALL | A_PEOPLE_READ | A_ATT_READ | FILES, 1 },
+	{ "clerk", REACH_SUBTREE_DEPT, READ_ALL | A_PEOPLE_READ | FILES, 0 },
+	{ "field_officer", REACH_SUBTREE_DEPT, READ_ALL | FILES, 0 },
+	{ "head_teacher", REACH_SUBTREE_DEPT, READ_ALL | FILES, 0 },
+	{ "me_officer", REACH_SUBTREE_DEPT, READ_ALL | FILES, 0 },
 };
 
 /* One grant: a current posting of the principal's person. */

@@ -1,0 +1,896 @@
+/*
+ * api_files.c - files and their movement (docs/FILES.md), and the files
+ * module's schema and routes.
+ *
+ *   POST /api/v1/files                 open a file in the caller's office
+ *   GET  /api/v1/files?box=held|incoming|sent
+ *   GET  /api/v1/files/{id}            with its receipts and movements
+ *   POST /api/v1/files/{id}/send|receive|pull-back|park|unpark|close|reopen
+ *
+ * Every move is one transaction: read the file, check who may do it (404
+ * when the caller may not see the file, 403 when they see it but are not
+ * the post the move needs) and the state it needs (409), then an UPDATE
+ * guarded by the version read (so of two concurrent moves one finds the
+ * version changed: 409), a movement row and an audit leaf.  Which post
+ * acts is decided by postings today: whoever holds the post acts for it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/id.h"
+#include "core/store.h"
+#include "files.h"
+#include "files_int.h"
+#include "org/tree.h"
+
+#define BODY_MAX 16384
+#define OPTIONAL_JSON (ROUTE_JSON | ROUTE_JSON_OPTIONAL) /* no body, or a JSON object */
+
+static const char *const securities[] = { "unclassified", "restricted", "confidential", "secret", NULL };
+
+/* ---- shared ------------------------------------------------------------ */
+
+int files_finish(struct db *db, int rc)
+{
+	if (rc == DF_OK)
+		rc = db_commit(db);
+	if (rc != DF_OK && db)
+		db_rollback(db);
+	return rc;
+}
+
+int actor_load(struct request *r, struct db *db, struct actor *a)
+{
+	a->n = 0;
+	if (!r->who.person_id)
+		return DF_OK;
+	return people_postings_on(db, r->who.person_id, cal_day_of_instant(clock_now_ms()), a->pg, AUTHZ_MAX_GRANTS,
+				  &a->n);
+}
+
+const struct posting_ref *actor_holds(const struct actor *a, int64_t post)
+{
+	for (size_t i = 0; post && i < a->n; i++)
+		if (a->pg[i].post == post)
+			return &a->pg[i];
+	return NULL;
+}
+
+int actor_post(struct request *r, const struct actor *a, json_t *body, const struct posting_ref **out)
+{
+	json_t *v = body ? json_object_get(body, "post_id") : NULL;
+	int64_t post = 0;
+
+	*out = NULL;
+	if (v && !json_is_null(v)) {
+		if (json_parse_id(v, &post) != DF_OK) {
+			req_problem_field(r, 422, "post_id", "post_id must be an id");
+			return DF_EINVAL;
+		}
+		*out = actor_holds(a, post);
+		if (!*out) {
+			req_problem_field(r, 422, "post_id", "you do not hold that post");
+			return DF_EINVAL;
+		}
+		return DF_OK;
+	}
+	if (a->n == 0) {
+		req_problem(r, 403, "you hold no post");
+		return DF_EDENIED;
+	}
+	if (a->n > 1) {
+		req_problem_field(r, 422, "post_id", "you hold %zu posts: say which acts (post_id)", a->n);
+		return DF_EINVAL;
+	}
+	*out = &a->pg[0];
+	return DF_OK;
+}
+
+int files_writer(struct request *r, struct db **db, struct actor *a, const struct posting_ref **by,
+		 const char *what)
+{
+	int rc = req_db(r, db);
+
+	if (rc == DF_OK)
+		rc = actor_load(r, *db, a);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	if (actor_post(r, a, r->body_json, by) != DF_OK)
+		return r->problem_status;
+	if (authz_decide(r, "files.write", (*by)->unit, (*by)->department) != DF_OK)
+		return req_problem(r, 403, "your post may not %s", what);
+	return 0;
+}
+
+int files_counter_next(struct db *db, const char *name, int64_t *out)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "INSERT INTO file_counters (name, last) VALUES (?1, 1) ON CONFLICT (name)"
+				" DO UPDATE SET last = file_counters.last + 1 RETURNING last", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_text(st, 1, name, -1);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*out = stmt_i64(st, 0);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_EINTERNAL;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+static void copy(char *out, size_t len, const char *s)
+{
+	snprintf(out, len, "%s", s ? s : "");
+}
+
+#define FILE_COLS "id, number, department_id, unit_id, subject, priority, security, status, holder_post, to_post," \
+		  " sent_by_post, sent_at, due, park_reason, version, created_post, created_at"
+
+int file_read(struct db *db, int64_t id, struct file_row *f)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT " FILE_COLS " FROM files WHERE id = ?1", &st);
+
+	memset(f, 0, sizeof *f);
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		f->id = stmt_i64(st, 0);
+		copy(f->number, sizeof f->number, stmt_text(st, 1));
+		f->department = stmt_i64(st, 2);
+		f->unit = stmt_i64(st, 3);
+		copy(f->subject, sizeof f->subject, stmt_text(st, 4));
+		copy(f->priority, sizeof f->priority, stmt_text(st, 5));
+		copy(f->security, sizeof f->security, stmt_text(st, 6));
+		copy(f->status, sizeof f->status, stmt_text(st, 7));
+		f->holder = stmt_i64(st, 8);
+		f->to_post = stmt_isnull(st, 9) ? 0 : stmt_i64(st, 9);
+		f->sent_by = stmt_isnull(st, 10) ? 0 : stmt_i64(st, 10);
+		f->sent_at = stmt_isnull(st, 11) ? 0 : stmt_i64(st, 11);
+		copy(f->due, sizeof f->due, stmt_text(st, 12));
+		copy(f->park_reason, sizeof f->park_reason, stmt_text(st, 13));
+		f->version = stmt_i64(st, 14);
+		f->created_post = stmt_i64(st, 15);
+		f->created_at = stmt_i64(st, 16);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* has_held - whether a post of a appears in f's movements. */
+static int has_held(struct db *db, const struct actor *a, int64_t file, int *yes)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT from_post, to_post FROM file_movements WHERE file_id = ?1", &st);
+
+	*yes = 0;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, file);
+	while (!*yes && (rc = stmt_step(st)) == STMT_ROW)
+		*yes = (!stmt_isnull(st, 0) && actor_holds(a, stmt_i64(st, 0))) ||
+		       (!stmt_isnull(st, 1) && actor_holds(a, stmt_i64(st, 1)));
+	stmt_done(st);
+	return rc == STMT_ROW ? DF_OK : rc;
+}
+
+int file_visible(struct request *r, struct db *db, const struct actor *a, const struct file_row *f)
+{
+	int held = 0;
+	int rc;
+
+	if (actor_holds(a, f->holder) || actor_holds(a, f->to_post))
+		return DF_OK;
+	rc = has_held(db, a, f->id, &held);
+	if (rc != DF_OK || held)
+		return rc;
+	return authz_decide(r, "files.read", f->unit, f->department);
+}
+
+/* post_json - {"post": {"id","designation"}, "unit": {"id","name"}} of post. */
+static json_t *post_json(struct db *db, int64_t post)
+{
+	struct posting_ref p;
+	char unit[128] = "";
+
+	if (people_post_ref(db, post, &p) != DF_OK)
+		return json_pack("{s:{s:o, s:n}, s:n}", "post", "id", json_id(post), "designation", "unit");
+	if (org_unit_name(db, p.unit, cal_day_of_instant(clock_now_ms()), unit, sizeof unit) != DF_OK)
+		unit[0] = '\0';
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s}}", "post", "id", json_id(post), "designation", p.designation,
+			 "unit", "id", json_id(p.unit), "name", unit);
+}
+
+json_t *files_office_json(struct db *db, int64_t unit, int64_t department)
+{
+	const int64_t p[] = { department };
+	char name[128] = "", code[32] = "";
+
+	if (org_unit_name(db, unit, cal_day_of_instant(clock_now_ms()), name, sizeof name) != DF_OK)
+		name[0] = '\0';
+	if (db_query_text(db, "SELECT code FROM org_departments WHERE id = ?1", 1, p, code, sizeof code) != DF_OK)
+		code[0] = '\0';
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s}}", "unit", "id", json_id(unit), "name", name, "department",
+			 "id", json_id(department), "code", code);
+}
+
+/* movements_json - f's movements, oldest first. */
+static int movements_json(struct db *db, int64_t file, json_t **out)
+{
+	struct stmt *st = NULL;
+	json_t *arr = json_array();
+	int rc = arr ? db_prepare(db, "SELECT m.seq, m.action, m.from_post, m.to_post, m.by_person, p.name, m.remark,"
+				      " m.due, m.at_ms FROM file_movements m LEFT JOIN people p ON p.id = m.by_person"
+				      " WHERE m.file_id = ?1 ORDER BY m.seq", &st)
+		     : DF_ENOMEM;
+
+	*out = NULL;
+	if (rc != DF_OK) {
+		json_decref(arr);
+		return rc;
+	}
+	stmt_bind_i64(st, 1, file);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		json_t *m = json_pack("{s:I, s:s, s:o, s:o, s:{s:o, s:s?}, s:s?, s:s?, s:I}", "seq",
+				      (json_int_t)stmt_i64(st, 0), "action", stmt_text(st, 1), "from_post",
+				      stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)), "to_post",
+				      stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "by", "person_id",
+				      stmt_isnull(st, 4) ? json_null() : json_id(stmt_i64(st, 4)), "name", stmt_text(st, 5),
+				      "remark", stmt_text(st, 6), "due", stmt_text(st, 7), "at", (json_int_t)stmt_i64(st, 8));
+
+		if (!m || json_array_append_new(arr, m)) {
+			rc = DF_ENOMEM;
+			break;
+		}
+	}
+	stmt_done(st);
+	if (rc == DF_OK)
+		*out = arr;
+	else
+		json_decref(arr);
+	return rc;
+}
+
+/* receipts_of - the receipts put up in file, by diary. */
+static int receipts_of(struct db *db, int64_t file, json_t **out)
+{
+	struct stmt *st = NULL;
+	json_t *arr = json_array();
+	int rc = arr ? db_prepare(db, "SELECT id FROM receipts WHERE file_id = ?1 ORDER BY year, diary_no, id", &st)
+		     : DF_ENOMEM;
+
+	*out = NULL;
+	if (rc != DF_OK) {
+		json_decref(arr);
+		return rc;
+	}
+	stmt_bind_i64(st, 1, file);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		json_t *one = NULL;
+		int r2 = receipt_json(db, stmt_i64(st, 0), &one);
+
+		if (r2 != DF_OK || json_array_append_new(arr, one)) {
+			rc = r2 != DF_OK ? r2 : DF_ENOMEM;
+			break;
+		}
+	}
+	stmt_done(st);
+	if (rc == DF_OK)
+		*out = arr;
+	else
+		json_decref(arr);
+	return rc;
+}
+
+int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
+{
+	json_t *o, *transit = json_null();
+	int rc = DF_OK;
+
+	if (f->to_post)
+		transit = json_pack("{s:o, s:o, s:I, s:s?}", "to", post_json(db, f->to_post), "from_post_id",
+				    json_id(f->sent_by), "sent_at", (json_int_t)f->sent_at, "due",
+				    f->due[0] ? f->due : NULL);
+	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:I, s:I, s:o}", "id", json_id(f->id),
+		      "number", f->number, "subject", f->subject, "priority", f->priority, "security", f->security,
+		      "status", f->status, "office", files_office_json(db, f->unit, f->department), "holder",
+		      post_json(db, f->holder), "in_transit", transit ? transit : json_null(), "park_reason",
+		      f->park_reason[0] ? f->park_reason : NULL, "version", (json_int_t)f->version, "created_at",
+		      (json_int_t)f->created_at, "created_by_post", json_id(f->created_post));
+	if (o && full) {
+		json_t *receipts = NULL, *moves = NULL;
+
+		rc = receipts_of(db, f->id, &receipts);
+		if (rc == DF_OK)
+			rc = movements_json(db, f->id, &moves);
+		if (rc == DF_OK) {
+			json_object_set_new(o, "receipts", receipts);
+			json_object_set_new(o, "movements", moves);
+		} else {
+			json_decref(receipts);
+		}
+	}
+	if (!o && rc == DF_OK)
+		rc = DF_ENOMEM;
+	if (rc != DF_OK) {
+		json_decref(o);
+		o = NULL;
+	}
+	*out = o;
+	return rc;
+}
+
+/* movement - add the next movement of f (seq after the last) and its audit
+ * leaf "files.<action>". */
+static int movement(struct request *r, struct db *db, int64_t file, const char *action, int64_t from_post,
+		    int64_t to_post, const char *remark, const char *due)
+{
+	static const char sql[] = "INSERT INTO file_movements (file_id, seq, action, from_post, to_post, by_user,"
+				  " by_person, remark, due, at_ms) VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1"
+				  " FROM file_movements WHERE file_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq";
+	struct stmt *st = NULL;
+	char event[32];
+	int64_t seq = 0;
+	json_t *rec;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, file);
+	stmt_bind_text(st, 2, action, -1);
+	stmt_bind_id(st, 3, from_post);
+	stmt_bind_id(st, 4, to_post);
+	stmt_bind_i64(st, 5, r->who.user_id);
+	stmt_bind_id(st, 6, r->who.person_id);
+	stmt_bind_text(st, 7, remark, -1);
+	stmt_bind_text(st, 8, due, -1);
+	stmt_bind_i64(st, 9, clock_now_ms());
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		seq = stmt_i64(st, 0);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_EINTERNAL;
+	}
+	stmt_done(st);
+	if (rc != DF_OK)
+		return rc;
+	/* the leaf names the posts and the step, never the remark's words */
+	rec = json_pack("{s:o, s:I, s:s, s:o, s:o, s:s?}", "file_id", json_id(file), "seq", (json_int_t)seq,
+			"action", action, "from_post", from_post ? json_id(from_post) : json_null(), "to_post",
+			to_post ? json_id(to_post) : json_null(), "due", due);
+	snprintf(event, sizeof event, "files.%s", action);
+	rc = rec ? audit_append_json(db, event, "file", file, r->who.user_id, rec) : DF_ENOMEM;
+	json_decref(rec);
+	return rc;
+}
+
+/* one_of - s is one of the NULL-terminated names. */
+static int one_of(const char *s, const char *const *names)
+{
+	for (size_t i = 0; s && names[i]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- POST /api/v1/files ------------------------------------------------ */
+
+/* make_number - the next number of the acting office's department. */
+static int make_number(struct request *r, struct db *db, const struct posting_ref *by, const char *head, char *out,
+		       size_t len)
+{
+	struct files_number_in in = { 0 };
+	char pattern[FILES_SCHEME_MAX + 1], dept[32] = "", unit[32] = "", counter[64];
+	const int64_t pd[] = { by->department }, pu[] = { by->unit };
+	int y, m, d, is_default = 0;
+	int rc = files_scheme_of(db, by->department, pattern, sizeof pattern, &is_default);
+
+	cal_to_ymd(cal_day_of_instant(clock_now_ms()), &y, &m, &d);
+	if (rc == DF_OK)
+		rc = db_query_text(db, "SELECT code FROM org_departments WHERE id = ?1", 1, pd, dept, sizeof dept);
+	if (rc == DF_OK)
+		rc = db_query_text(db, "SELECT code FROM org_units WHERE id = ?1", 1, pu, unit, sizeof unit);
+	/* the serial starts again each year only when the number shows the year */
+	if (strstr(pattern, "{year}") || strstr(pattern, "{yy}"))
+		snprintf(counter, sizeof counter, "file:%lld:%d", (long long)by->department, y);
+	else
+		snprintf(counter, sizeof counter, "file:%lld", (long long)by->department);
+	if (rc == DF_OK)
+		rc = files_counter_next(db, counter, &in.serial);
+	if (rc != DF_OK)
+		return rc;
+	in.dept = dept;
+	in.unit = unit;
+	in.head = head;
+	in.year = y;
+	rc = files_number_format(pattern, &in, out, len);
+	if (rc == DF_EINVAL && strstr(pattern, "{head}") && (!head || !*head))
+		req_problem_field(r, 422, "head", "the department's file numbers need a head (e.g. 4-12)");
+	else if (rc == DF_EINVAL)
+		req_problem_field(r, 422, "head", "no file number can be made from this head and the scheme");
+	else if (rc == DF_ETOOBIG)
+		req_problem_field(r, 422, "head", "the file number would be too long");
+	return rc;
+}
+
+int files_post(struct request *r);
+int files_post(struct request *r)
+{
+	static const char sql[] = "INSERT INTO files (" FILE_COLS ", created_by, updated_at) VALUES (?1, ?2, ?3, ?4,"
+				  " ?5, ?6, ?7, 'open', ?8, NULL, NULL, NULL, NULL, NULL, 1, ?8, ?9, ?10, ?9)";
+	const char *subject = NULL, *priority = NULL, *security = NULL, *head = NULL;
+	json_t *body = r->body_json, *receipts = json_object_get(body, "receipts"), *out = NULL;
+	const struct posting_ref *by = NULL;
+	struct file_row f;
+	struct actor a;
+	struct stmt *st = NULL;
+	struct db *db = NULL;
+	char number[FILES_NUMBER_MAX];
+	int64_t id = id_next();
+	int rc, status;
+
+	if (jreq_str(r, body, "subject", FILES_SUBJECT_MAX, 1, &subject) != DF_OK ||
+	    jreq_str(r, body, "priority", 16, 0, &priority) != DF_OK ||
+	    jreq_str(r, body, "security", 16, 0, &security) != DF_OK ||
+	    jreq_str(r, body, "head", 32, 0, &head) != DF_OK)
+		return r->problem_status;
+	priority = priority ? priority : "routine";
+	security = security ? security : "unclassified";
+	if (files_priority_parse(priority) < 0)
+		return req_problem_field(r, 422, "priority", "priority is routine, priority, immediate or top_priority");
+	if (!one_of(security, securities))
+		return req_problem_field(r, 422, "security",
+					 "security is unclassified, restricted, confidential or secret");
+	if (receipts && (!json_is_array(receipts) || json_array_size(receipts) > 50))
+		return req_problem_field(r, 422, "receipts", "receipts is a list of at most 50 receipt ids");
+	status = files_writer(r, &db, &a, &by, "open files");
+	if (status)
+		return status;
+	rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = make_number(r, db, by, head, number, sizeof number);
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, id);
+		stmt_bind_text(st, 2, number, -1);
+		stmt_bind_i64(st, 3, by->department);
+		stmt_bind_i64(st, 4, by->unit);
+		stmt_bind_text(st, 5, subject, -1);
+		stmt_bind_text(st, 6, priority, -1);
+		stmt_bind_text(st, 7, security, -1);
+		stmt_bind_i64(st, 8, by->post);
+		stmt_bind_i64(st, 9, clock_now_ms());
+		stmt_bind_i64(st, 10, r->who.user_id);
+		rc = stmt_step(st);
+		stmt_done(st);
+	}
+	if (rc == DF_OK)
+		rc = movement(r, db, id, "create", 0, by->post, NULL, NULL);
+	if (rc == DF_OK)
+		rc = file_read(db, id, &f);
+	for (size_t i = 0; rc == DF_OK && i < json_array_size(receipts); i++) {
+		int64_t rid = 0;
+
+		if (json_parse_id(json_array_get(receipts, i), &rid) != DF_OK) {
+			req_problem_field(r, 422, "receipts", "receipts holds ids");
+			rc = DF_EINVAL;
+		} else {
+			rc = receipt_put_up(r, db, &a, rid, &f, "receipts");
+			if (rc == DF_ENOTFOUND) {
+				req_problem_field(r, 422, "receipts", "no such receipt");
+				rc = DF_EINVAL;
+			}
+		}
+	}
+	rc = files_finish(db, rc);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	rc = file_json(db, &f, 1, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 201, &out);
+}
+
+/* ---- GET /api/v1/files/{id}, GET /api/v1/files -------------------------- */
+
+/* load_visible - read file {id} and check the caller may see it; on
+ * failure the problem is recorded and the status returned (else 0). */
+static int load_visible(struct request *r, struct db **db, struct actor *a, struct file_row *f)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	rc = req_db(r, db);
+	if (rc == DF_OK)
+		rc = actor_load(r, *db, a);
+	if (rc == DF_OK)
+		rc = file_read(*db, id, f);
+	if (rc == DF_OK)
+		rc = file_visible(r, *db, a, f);
+	if (rc == DF_ENOTFOUND)
+		return req_problem(r, 404, "no such file");
+	if (rc == DF_EDENIED)
+		return req_problem(r, 403, "your posting does not allow files.read here");
+	return rc == DF_OK ? 0 : req_fail(r, rc);
+}
+
+int file_get(struct request *r);
+int file_get(struct request *r)
+{
+	struct file_row f;
+	struct actor a;
+	struct db *db = NULL;
+	json_t *out = NULL;
+	int status = load_visible(r, &db, &a, &f);
+
+	if (status)
+		return status;
+	if (file_json(db, &f, 1, &out) != DF_OK)
+		return req_fail(r, DF_ENOMEM);
+	return req_reply_take(r, 200, &out);
+}
+
+int files_get(struct request *r);
+int files_get(struct request *r)
+{
+	static const char *const sql[] = {
+		"SELECT id FROM files WHERE holder_post = ?1 AND to_post IS NULL ORDER BY updated_at DESC, id DESC LIMIT 500",
+		"SELECT id FROM files WHERE to_post = ?1 ORDER BY sent_at DESC, id DESC LIMIT 500",
+		"SELECT id FROM files WHERE sent_by_post = ?1 AND to_post IS NOT NULL ORDER BY sent_at DESC, id DESC"
+		" LIMIT 500",
+	};
+	static const char *const boxes[] = { "held", "incoming", "sent", NULL };
+	const char *box = req_query(r, "box");
+	json_t *items = json_array(), *out = NULL;
+	struct actor a;
+	struct db *db = NULL;
+	int which = 0, rc;
+
+	if (box) {
+		for (which = 0; boxes[which] && strcmp(box, boxes[which]) != 0; which++)
+			;
+		if (!boxes[which]) {
+			json_decref(items);
+			return req_problem_field(r, 400, "box", "box is held, incoming or sent");
+		}
+	}
+	rc = items ? req_db(r, &db) : DF_ENOMEM;
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	for (size_t i = 0; rc == DF_OK && i < a.n && json_array_size(items) < FILES_LIST_MAX; i++) {
+		struct stmt *st = NULL;
+		int64_t ids[FILES_LIST_MAX];
+		size_t n = 0;
+
+		rc = db_prepare(db, sql[which], &st);
+		if (rc != DF_OK)
+			break;
+		stmt_bind_i64(st, 1, a.pg[i].post);
+		while ((rc = stmt_step(st)) == STMT_ROW && n < FILES_LIST_MAX)
+			ids[n++] = stmt_i64(st, 0);
+		stmt_done(st);
+		if (rc == STMT_ROW)
+			rc = DF_OK;
+		for (size_t k = 0; rc == DF_OK && k < n && json_array_size(items) < FILES_LIST_MAX; k++) {
+			struct file_row f;
+			json_t *one = NULL;
+
+			rc = file_read(db, ids[k], &f);
+			if (rc == DF_OK)
+				rc = file_json(db, &f, 0, &one);
+			if (rc == DF_OK && json_array_append_new(items, one))
+				rc = DF_ENOMEM;
+		}
+	}
+	if (rc != DF_OK) {
+		json_decref(items);
+		return req_fail(r, rc);
+	}
+	out = json_pack("{s:s, s:o}", "box", boxes[which], "items", items);
+	return req_reply_take(r, 200, &out);
+}
+
+/* ---- moves ------------------------------------------------------------- */
+
+enum move { M_SEND, M_RECEIVE, M_PULL_BACK, M_PARK, M_UNPARK, M_CLOSE, M_REOPEN };
+
+static const char *const move_names[] = { "send", "receive", "pull_back", "park", "unpark", "close", "reopen" };
+
+/* A move's UPDATE: ?1 id, ?2 version read, ?3 now, then its own. */
+static const char *const move_sql[] = {
+	[M_SEND] = "UPDATE files SET to_post = ?4, sent_by_post = holder_post, sent_at = ?3, due = ?5,"
+		   " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_RECEIVE] = "UPDATE files SET holder_post = to_post, to_post = NULL, sent_by_post = NULL, sent_at = NULL,"
+		      " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_PULL_BACK] = "UPDATE files SET to_post = NULL, sent_by_post = NULL, sent_at = NULL, due = NULL,"
+			" version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_PARK] = "UPDATE files SET status = 'parked', park_reason = ?4, version = version + 1, updated_at = ?3"
+		   " WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_UNPARK] = "UPDATE files SET status = 'open', park_reason = NULL, version = version + 1, updated_at = ?3"
+		     " WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_CLOSE] = "UPDATE files SET status = 'closed', version = version + 1, updated_at = ?3"
+		    " WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_REOPEN] = "UPDATE files SET status = 'open', holder_post = ?4, due = NULL, version = version + 1,"
+		     " updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
+};
+
+/* What a move was asked: its body, read before the transaction. */
+struct move_args {
+	int64_t to_post;        /* send: the target; reopen: the acting post */
+	const char *remark;     /* send, close: the remark; park: the reason */
+	char due[11];           /* send: "" none */
+};
+
+/* move_args_read - the body of move m; a problem recorded on failure. */
+static int move_args_read(struct request *r, enum move m, struct move_args *args)
+{
+	json_t *body = r->body_json;
+	cal_day due = 0;
+	int has_due;
+
+	memset(args, 0, sizeof *args);
+	if (m == M_SEND) {
+		json_t *to = json_object_get(body, "to_post");
+
+		if (!to || json_parse_id(to, &args->to_post) != DF_OK)
+			return req_problem_field(r, 422, "to_post", "to_post must be the id of a post");
+		if (jreq_str(r, body, "remark", FILES_REMARK_MAX, 0, &args->remark) != DF_OK)
+			return r->problem_status;
+		has_due = json_object_get(body, "due") && !json_is_null(json_object_get(body, "due"));
+		if (has_due && jreq_date(r, body, "due", 1, &due) != DF_OK)
+			return r->problem_status;
+		if (has_due && due < cal_day_of_instant(clock_now_ms()))
+			return req_problem_field(r, 422, "due", "due is in the past");
+		if (has_due)
+			cal_format(due, args->due);
+	} else if (m == M_PARK) {
+		if (jreq_str(r, body, "reason", FILES_REMARK_MAX, 1, &args->remark) != DF_OK)
+			return r->problem_status;
+	} else if (m == M_CLOSE) {
+		if (jreq_str(r, body, "remark", FILES_REMARK_MAX, 0, &args->remark) != DF_OK)
+			return r->problem_status;
+	}
+	return 0;
+}
+
+/* move_check - who may do m to f and in what state: 0 when allowed, else
+ * the problem's status (recorded); from and to get the movement's posts. */
+static int move_check(struct request *r, struct db *db, const struct actor *a, enum move m, const struct file_row *f,
+		      struct move_args *args, int64_t *from, int64_t *to)
+{
+	int holds_holder = actor_holds(a, f->holder) != NULL;
+	struct posting_ref target;
+	const struct posting_ref *by = NULL;
+	int rc;
+
+	*from = f->holder;
+	*to = 0;
+	switch (m) {
+	case M_SEND:
+		if (!holds_holder)
+			return req_problem(r, 403, "only the post holding the file sends it");
+		if (strcmp(f->status, "open") != 0 || f->to_post)
+			return req_problem(r, 409, "the file is %s", f->to_post ? "in transit" : f->status);
+		rc = people_post_ref(db, args->to_post, &target);
+		if (rc == DF_ENOTFOUND)
+			return req_problem_field(r, 422, "to_post", "no such post");
+		if (rc != DF_OK)
+			return req_fail(r, rc);
+		if (args->to_post == f->holder)
+			return req_problem_field(r, 422, "to_post", "the file is already with that post");
+		*to = args->to_post;
+		return 0;
+	case M_RECEIVE:
+		if (!f->to_post)
+			return req_problem(r, 409, "the file is not in transit");
+		if (!actor_holds(a, f->to_post))
+			return req_problem(r, 403, "the file was not sent to your post");
+		*to = f->to_post;
+		return 0;
+	case M_PULL_BACK:
+		if (!f->to_post)
+			return req_problem(r, 409, "the file is not in transit: it was received");
+		if (!actor_holds(a, f->sent_by))
+			return req_problem(r, 403, "only the post that sent the file pulls it back");
+		*from = f->to_post;
+		*to = f->sent_by;
+		return 0;
+	case M_PARK:
+	case M_UNPARK:
+	case M_CLOSE:
+		if (!holds_holder)
+			return req_problem(r, 403, "only the post holding the file does that");
+		if (f->to_post)
+			return req_problem(r, 409, "the file is in transit");
+		if (m == M_PARK && strcmp(f->status, "open") != 0)
+			return req_problem(r, 409, "the file is %s", f->status);
+		if (m == M_UNPARK && strcmp(f->status, "parked") != 0)
+			return req_problem(r, 409, "the file is not parked");
+		if (m == M_CLOSE) {
+			const struct posting_ref *h = actor_holds(a, f->holder);
+
+			if (strcmp(f->status, "closed") == 0)
+				return req_problem(r, 409, "the file is closed");
+			if (h->unit != f->unit || h->department != f->department)
+				return req_problem(r, 403, "only the file's own office closes it");
+		}
+		return 0;
+	case M_REOPEN:
+		if (strcmp(f->status, "closed") != 0)
+			return req_problem(r, 409, "the file is not closed");
+		if (actor_post(r, a, r->body_json, &by) != DF_OK)
+			return r->problem_status;
+		if (by->unit != f->unit || by->department != f->department ||
+		    authz_decide(r, "files.write", by->unit, by->department) != DF_OK)
+			return req_problem(r, 403, "only the file's own office reopens it");
+		args->to_post = by->post;
+		*from = 0;
+		*to = by->post;
+		return 0;
+	}
+	return req_fail(r, DF_EINTERNAL);
+}
+
+/* move_run - the UPDATE of m guarded by f's version, then its movement. */
+static int move_run(struct request *r, struct db *db, enum move m, const struct file_row *f,
+		    const struct move_args *args, int64_t from, int64_t to)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, move_sql[m], &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, f->id);
+	stmt_bind_i64(st, 2, f->version);
+	stmt_bind_i64(st, 3, clock_now_ms());
+	if (m == M_SEND) {
+		stmt_bind_i64(st, 4, args->to_post);
+		stmt_bind_text(st, 5, args->due[0] ? args->due : NULL, -1);
+	} else if (m == M_PARK) {
+		stmt_bind_text(st, 4, args->remark, -1);
+	} else if (m == M_REOPEN) {
+		stmt_bind_i64(st, 4, args->to_post);
+	}
+	rc = stmt_step(st);
+	stmt_done(st);
+	if (rc == DF_OK) {
+		/* no row: the version moved under us */
+		req_problem(r, 409, "the file was changed meanwhile; reload it");
+		return DF_ECONFLICT;
+	}
+	if (rc != STMT_ROW)
+		return rc;
+	return movement(r, db, f->id, move_names[m], from, to, args->remark,
+			m == M_SEND && args->due[0] ? args->due : NULL);
+}
+
+static int move(struct request *r, enum move m)
+{
+	struct move_args args;
+	struct file_row f;
+	struct actor a;
+	struct db *db = NULL;
+	json_t *out = NULL;
+	int64_t from = 0, to = 0;
+	int status = move_args_read(r, m, &args), rc;
+
+	if (status)
+		return status;
+	status = load_visible(r, &db, &a, &f);
+	if (status)
+		return status;
+	rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = file_read(db, f.id, &f); /* again, inside the transaction */
+	if (rc != DF_OK) {
+		db_rollback(db);
+		return req_fail(r, rc);
+	}
+	status = move_check(r, db, &a, m, &f, &args, &from, &to);
+	if (status) {
+		db_rollback(db);
+		return status;
+	}
+	rc = move_run(r, db, m, &f, &args, from, to);
+	if (rc == DF_OK)
+		rc = file_read(db, f.id, &f);
+	rc = files_finish(db, rc);
+	if (rc == DF_OK)
+		rc = file_json(db, &f, 0, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 200, &out);
+}
+
+#define MOVE_HANDLER(fn, m)                 \
+	static int fn(struct request *r)     \
+	{                                    \
+		return move(r, m);           \
+	}
+MOVE_HANDLER(file_send, M_SEND)
+MOVE_HANDLER(file_receive, M_RECEIVE)
+MOVE_HANDLER(file_pull_back, M_PULL_BACK)
+MOVE_HANDLER(file_park, M_PARK)
+MOVE_HANDLER(file_unpark, M_UNPARK)
+MOVE_HANDLER(file_close, M_CLOSE)
+MOVE_HANDLER(file_reopen, M_REOPEN)
+
+/* ---- the module -------------------------------------------------------- */
+
+static const struct migration migrations[] = {
+	{ 1, "CREATE TABLE file_schemes ("
+	     " department_id BIGINT PRIMARY KEY, pattern TEXT NOT NULL, updated_by BIGINT NOT NULL,"
+	     " updated_at BIGINT NOT NULL);"
+	     "CREATE TABLE file_counters (name TEXT PRIMARY KEY, last BIGINT NOT NULL);"
+	     "CREATE TABLE receipts ("
+	     " id BIGINT PRIMARY KEY, unit_id BIGINT NOT NULL, department_id BIGINT NOT NULL, year INT NOT NULL,"
+	     " diary_no BIGINT NOT NULL, sender TEXT NOT NULL, sender_address TEXT, subject TEXT NOT NULL,"
+	     " letter_date TEXT, received_on TEXT NOT NULL, mode TEXT NOT NULL, file_id BIGINT,"
+	     " created_by BIGINT NOT NULL, created_post BIGINT NOT NULL, created_at BIGINT NOT NULL,"
+	     " UNIQUE (unit_id, department_id, year, diary_no));"
+	     "CREATE INDEX receipts_file ON receipts (file_id);"
+	     "CREATE TABLE files ("
+	     " id BIGINT PRIMARY KEY, number TEXT NOT NULL UNIQUE, department_id BIGINT NOT NULL,"
+	     " unit_id BIGINT NOT NULL, subject TEXT NOT NULL, priority TEXT NOT NULL, security TEXT NOT NULL,"
+	     " status TEXT NOT NULL, holder_post BIGINT NOT NULL, to_post BIGINT, sent_by_post BIGINT,"
+	     " sent_at BIGINT, due TEXT, park_reason TEXT, version BIGINT NOT NULL, created_post BIGINT NOT NULL,"
+	     " created_at BIGINT NOT NULL, created_by BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+	     "CREATE INDEX files_holder ON files (holder_post);"
+	     "CREATE INDEX files_to ON files (to_post);"
+	     "CREATE INDEX files_sent_by ON files (sent_by_post);"
+	     "CREATE INDEX files_office ON files (unit_id, department_id);"
+	     "CREATE TABLE file_movements ("
+	     " file_id BIGINT NOT NULL, seq INT NOT NULL, action TEXT NOT NULL, from_post BIGINT, to_post BIGINT,"
+	     " by_user BIGINT NOT NULL, by_person BIGINT, remark TEXT, due TEXT, at_ms BIGINT NOT NULL,"
+	     " PRIMARY KEY (file_id, seq));" },
+};
+
+static const char *const events[] = {
+	"files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
+	"files.reopen", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
+};
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/departments/{id}/file-scheme", scheme_get, "files.read", 0, 0 },
+	{ "PUT", "/api/v1/departments/{id}/file-scheme", scheme_put, "files.write", BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/receipts", receipts_post, "files.write", BODY_MAX, ROUTE_JSON },
+	{ "GET", "/api/v1/receipts", receipts_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
+	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },
+	{ "GET", "/api/v1/files", files_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/files/{id}", file_get, "files.read", 0, 0 },
+	{ "POST", "/api/v1/files/{id}/send", file_send, "files.read", BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/files/{id}/receive", file_receive, "files.read", BODY_MAX, OPTIONAL_JSON },
+	{ "POST", "/api/v1/files/{id}/pull-back", file_pull_back, "files.read", BODY_MAX, OPTIONAL_JSON },
+	{ "POST", "/api/v1/files/{id}/park", file_park, "files.read", BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/files/{id}/unpark", file_unpark, "files.read", BODY_MAX, OPTIONAL_JSON },
+	{ "POST", "/api/v1/files/{id}/close", file_close, "files.read", BODY_MAX, OPTIONAL_JSON },
+	{ "POST", "/api/v1/files/{id}/reopen", file_reopen, "files.write", BODY_MAX, OPTIONAL_JSON },
+};
+
+const struct module files_module = {
+	.name = "files",
+	.routes = routes,
+	.nroutes = COUNT_OF(routes),
+	.migrations = migrations,
+	.nmigrations = COUNT_OF(migrations),
+	.audit_events = events,
+};

@@ -1,0 +1,466 @@
+/*
+ * api_receipts.c - receipts (dak) and the departments' file number
+ * schemes (docs/FILES.md).
+ *
+ *   POST /api/v1/receipts               diarise a letter in the caller's office
+ *   GET  /api/v1/receipts?unfiled=1     the receipts of the caller's offices
+ *   GET  /api/v1/receipts/{id}
+ *   POST /api/v1/receipts/{id}/put-up   into a file the caller holds
+ *   GET|PUT /api/v1/departments/{id}/file-scheme
+ *
+ * A diary number counts per office (unit and department) and calendar
+ * year of receipt from 1, from a counter row taken inside the diarising
+ * transaction, so two clerks never get the same number.  A receipt is
+ * seen by the posts of its office, by whoever may read the file it went
+ * into, and by files.read over its office.  Its audit leaf names the
+ * office and the diary number, never the sender (a citizen, often).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/id.h"
+#include "core/store.h"
+#include "files_int.h"
+
+static const char *const modes[] = { "post", "hand", "courier", "email", "fax", "portal", NULL };
+
+#define RECEIPT_COLS "id, unit_id, department_id, year, diary_no, sender, sender_address, subject, letter_date," \
+		     " received_on, mode, file_id, created_at"
+
+/* receipt_office - the office and file of receipt id. */
+static int receipt_office(struct db *db, int64_t id, int64_t *unit, int64_t *department, int64_t *file)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT unit_id, department_id, file_id FROM receipts WHERE id = ?1", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*unit = stmt_i64(st, 0);
+		*department = stmt_i64(st, 1);
+		*file = stmt_isnull(st, 2) ? 0 : stmt_i64(st, 2);
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* in_office - a post of a lies in the office (unit, department). */
+static int in_office(const struct actor *a, int64_t unit, int64_t department)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->pg[i].unit == unit && a->pg[i].department == department)
+			return 1;
+	return 0;
+}
+
+/* receipt_visible - may the caller read receipt id: DF_OK, DF_ENOTFOUND,
+ * DF_EDENIED or a store error; *file its file (0 none). */
+static int receipt_visible(struct request *r, struct db *db, const struct actor *a, int64_t id, int64_t *file)
+{
+	int64_t unit = 0, department = 0;
+	int rc = receipt_office(db, id, &unit, &department, file);
+
+	if (rc != DF_OK || in_office(a, unit, department))
+		return rc;
+	if (*file) {
+		struct file_row f;
+
+		rc = file_read(db, *file, &f);
+		if (rc == DF_OK && file_visible(r, db, a, &f) == DF_OK)
+			return DF_OK;
+		if (rc != DF_OK && rc != DF_ENOTFOUND)
+			return rc;
+	}
+	return authz_decide(r, "files.read", unit, department);
+}
+
+int receipt_json(struct db *db, int64_t id, json_t **out)
+{
+	struct stmt *st = NULL;
+	char diary[32];
+	int rc = db_prepare(db, "SELECT " RECEIPT_COLS " FROM receipts WHERE id = ?1", &st);
+
+	*out = NULL;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		snprintf(diary, sizeof diary, "%lld/%lld", (long long)stmt_i64(st, 4), (long long)stmt_i64(st, 3));
+		*out = json_pack("{s:o, s:I, s:I, s:s, s:o, s:s, s:s?, s:s, s:s?, s:s, s:s, s:o, s:I}", "id",
+				 json_id(stmt_i64(st, 0)), "diary_no", (json_int_t)stmt_i64(st, 4), "year",
+				 (json_int_t)stmt_i64(st, 3), "diary", diary, "office",
+				 files_office_json(db, stmt_i64(st, 1), stmt_i64(st, 2)), "sender",
+				 stmt_text(st, 5), "sender_address", stmt_text(st, 6), "subject", stmt_text(st, 7),
+				 "letter_date", stmt_text(st, 8), "received_on", stmt_text(st, 9), "mode", stmt_text(st, 10),
+				 "file_id", stmt_isnull(st, 11) ? json_null() : json_id(stmt_i64(st, 11)), "created_at",
+				 (json_int_t)stmt_i64(st, 12));
+		rc = *out ? DF_OK : DF_ENOMEM;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
+int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int64_t id, const struct file_row *f,
+		   const char *field)
+{
+	int64_t file = 0;
+	const int64_t p[] = { id, f->id };
+	json_t *rec;
+	int rc = receipt_visible(r, db, a, id, &file);
+
+	if (rc == DF_EDENIED)
+		rc = DF_ENOTFOUND;
+	if (rc != DF_OK)
+		return rc;
+	if (file) {
+		req_problem_field(r, 409, field, "the receipt is already in a file");
+		return DF_ECONFLICT;
+	}
+	rc = db_exec_i64(db, "UPDATE receipts SET file_id = ?2 WHERE id = ?1", 2, p);
+	if (rc != DF_OK)
+		return rc;
+	rec = json_pack("{s:o, s:o}", "receipt_id", json_id(id), "file_id", json_id(f->id));
+	rc = rec ? audit_append_json(db, "files.receipt.file", "receipt", id, r->who.user_id, rec) : DF_ENOMEM;
+	json_decref(rec);
+	return rc;
+}
+
+int receipts_post(struct request *r)
+{
+	static const char sql[] = "INSERT INTO receipts (" RECEIPT_COLS ", created_by, created_post) VALUES (?1, ?2,"
+				  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14)";
+	const char *sender = NULL, *address = NULL, *subject = NULL, *mode = NULL;
+	json_t *body = r->body_json, *out = NULL, *rec = NULL;
+	cal_day today = cal_day_of_instant(clock_now_ms()), received = today, letter = 0;
+	const struct posting_ref *by = NULL;
+	struct stmt *st = NULL;
+	struct actor a;
+	struct db *db = NULL;
+	char counter[80], d_received[11], d_letter[11];
+	int64_t id = id_next(), diary = 0;
+	int has_letter = json_object_get(body, "letter_date") != NULL, k, y, m, d, rc;
+
+	if (jreq_str(r, body, "sender", FILES_NAME_MAX, 1, &sender) != DF_OK ||
+	    jreq_str(r, body, "sender_address", FILES_REMARK_MAX, 0, &address) != DF_OK ||
+	    jreq_str(r, body, "subject", FILES_SUBJECT_MAX, 1, &subject) != DF_OK ||
+	    jreq_str(r, body, "mode", 16, 1, &mode) != DF_OK ||
+	    (has_letter && jreq_date(r, body, "letter_date", 1, &letter) != DF_OK) ||
+	    (json_object_get(body, "received_on") && jreq_date(r, body, "received_on", 1, &received) != DF_OK))
+		return r->problem_status;
+	for (k = 0; modes[k] && strcmp(modes[k], mode) != 0; k++)
+		;
+	if (!modes[k])
+		return req_problem_field(r, 422, "mode", "mode is post, hand, courier, email, fax or portal");
+	if (received > today)
+		return req_problem_field(r, 422, "received_on", "received_on is in the future");
+	if (has_letter && letter > received)
+		return req_problem_field(r, 422, "letter_date", "the letter is dated after it was received");
+	rc = files_writer(r, &db, &a, &by, "diarise receipts");
+	if (rc)
+		return rc;
+	cal_to_ymd(received, &y, &m, &d);
+	snprintf(counter, sizeof counter, "diary:%lld:%lld:%d", (long long)by->unit, (long long)by->department, y);
+	cal_format(received, d_received);
+	if (has_letter)
+		cal_format(letter, d_letter);
+	rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = files_counter_next(db, counter, &diary);
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, id);
+		stmt_bind_i64(st, 2, by->unit);
+		stmt_bind_i64(st, 3, by->department);
+		stmt_bind_i64(st, 4, y);
+		stmt_bind_i64(st, 5, diary);
+		stmt_bind_text(st, 6, sender, -1);
+		stmt_bind_text(st, 7, address, -1);
+		stmt_bind_text(st, 8, subject, -1);
+		stmt_bind_text(st, 9, has_letter ? d_letter : NULL, -1);
+		stmt_bind_text(st, 10, d_received, -1);
+		stmt_bind_text(st, 11, mode, -1);
+		stmt_bind_i64(st, 12, clock_now_ms());
+		stmt_bind_i64(st, 13, r->who.user_id);
+		stmt_bind_i64(st, 14, by->post);
+		rc = stmt_step(st);
+		stmt_done(st);
+	}
+	if (rc == DF_OK) {
+		rec = json_pack("{s:o, s:o, s:I, s:I}", "unit_id", json_id(by->unit), "department_id",
+				json_id(by->department), "year", (json_int_t)y, "diary_no", (json_int_t)diary);
+		rc = rec ? audit_append_json(db, "files.receipt.create", "receipt", id, r->who.user_id, rec) : DF_ENOMEM;
+		json_decref(rec);
+	}
+	rc = files_finish(db, rc);
+	if (rc == DF_OK)
+		rc = receipt_json(db, id, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 201, &out);
+}
+
+/* visible_problem - the answer for a receipt the caller may not read. */
+static int visible_problem(struct request *r, int rc)
+{
+	if (rc == DF_ENOTFOUND || rc == DF_EDENIED)
+		return req_problem(r, 404, "no such receipt");
+	return req_fail(r, rc);
+}
+
+int receipt_get(struct request *r)
+{
+	struct actor a;
+	struct db *db = NULL;
+	json_t *out = NULL;
+	int64_t id = 0, file = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	if (rc == DF_OK)
+		rc = receipt_visible(r, db, &a, id, &file);
+	if (rc != DF_OK)
+		return visible_problem(r, rc);
+	rc = receipt_json(db, id, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 200, &out);
+}
+
+int receipts_get(struct request *r)
+{
+	static const char *const sql[] = {
+		"SELECT id FROM receipts WHERE unit_id = ?1 AND department_id = ?2 ORDER BY created_at DESC, id DESC"
+		" LIMIT 500",
+		"SELECT id FROM receipts WHERE unit_id = ?1 AND department_id = ?2 AND file_id IS NULL"
+		" ORDER BY created_at DESC, id DESC LIMIT 500",
+	};
+	const char *unfiled = req_query(r, "unfiled");
+	json_t *items = json_array(), *out = NULL;
+	struct actor a;
+	struct db *db = NULL;
+	int only = 0, rc;
+
+	if (unfiled && strcmp(unfiled, "1") != 0 && strcmp(unfiled, "0") != 0) {
+		json_decref(items);
+		return req_problem_field(r, 400, "unfiled", "unfiled is 1 or 0");
+	}
+	only = unfiled && strcmp(unfiled, "1") == 0;
+	rc = items ? req_db(r, &db) : DF_ENOMEM;
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	for (size_t i = 0; rc == DF_OK && i < a.n; i++) {
+		struct stmt *st = NULL;
+		int seen = 0;
+
+		for (size_t k = 0; k < i; k++) /* two posts in one office list it once */
+			seen |= a.pg[k].unit == a.pg[i].unit && a.pg[k].department == a.pg[i].department;
+		if (seen)
+			continue;
+		rc = db_prepare(db, sql[only], &st);
+		if (rc != DF_OK)
+			break;
+		stmt_bind_i64(st, 1, a.pg[i].unit);
+		stmt_bind_i64(st, 2, a.pg[i].department);
+		/* ids first, the receipts after: one statement at a time */
+		while ((rc = stmt_step(st)) == STMT_ROW && json_array_size(items) < FILES_LIST_MAX) {
+			if (json_array_append_new(items, json_id(stmt_i64(st, 0)))) {
+				rc = DF_ENOMEM;
+				break;
+			}
+		}
+		stmt_done(st);
+		if (rc == STMT_ROW)
+			rc = DF_OK;
+	}
+	for (size_t i = 0; rc == DF_OK && i < json_array_size(items); i++) {
+		json_t *one = NULL;
+		int64_t id = 0;
+
+		rc = json_parse_id(json_array_get(items, i), &id);
+		if (rc == DF_OK)
+			rc = receipt_json(db, id, &one);
+		if (rc == DF_OK)
+			json_array_set_new(items, i, one);
+	}
+	if (rc != DF_OK) {
+		json_decref(items);
+		return req_fail(r, rc);
+	}
+	out = json_pack("{s:o}", "items", items);
+	return req_reply_take(r, 200, &out);
+}
+
+int receipt_put_up_post(struct request *r)
+{
+	struct file_row f;
+	struct actor a;
+	struct db *db = NULL;
+	json_t *fid = json_object_get(r->body_json, "file_id"), *out = NULL;
+	int64_t id = 0, file = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	if (!fid || json_parse_id(fid, &file) != DF_OK)
+		return req_problem_field(r, 422, "file_id", "file_id must be the id of a file");
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	if (rc == DF_OK)
+		rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = file_read(db, file, &f);
+	if (rc == DF_OK && file_visible(r, db, &a, &f) != DF_OK)
+		rc = DF_ENOTFOUND;
+	if (rc == DF_ENOTFOUND) {
+		db_rollback(db);
+		return req_problem_field(r, 422, "file_id", "no such file");
+	}
+	if (rc == DF_OK && !actor_holds(&a, f.holder)) {
+		db_rollback(db);
+		return req_problem(r, 403, "only the post holding the file puts receipts up in it");
+	}
+	if (rc == DF_OK && (f.to_post || strcmp(f.status, "closed") == 0)) {
+		db_rollback(db);
+		return req_problem(r, 409, "the file is %s", f.to_post ? "in transit" : "closed");
+	}
+	if (rc == DF_OK) {
+		rc = receipt_put_up(r, db, &a, id, &f, "id");
+		if (rc == DF_ENOTFOUND) {
+			db_rollback(db);
+			return req_problem(r, 404, "no such receipt");
+		}
+	}
+	rc = files_finish(db, rc);
+	if (rc == DF_OK)
+		rc = receipt_json(db, id, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 200, &out);
+}
+
+/* ---- file number schemes ------------------------------------------------ */
+
+int files_scheme_of(struct db *db, int64_t department, char *out, size_t len, int *is_default)
+{
+	const int64_t p[] = { department };
+	int rc = db_query_text(db, "SELECT pattern FROM file_schemes WHERE department_id = ?1", 1, p, out, len);
+
+	*is_default = rc == DF_ENOTFOUND;
+	if (rc == DF_ENOTFOUND) {
+		snprintf(out, len, "%s", FILES_SCHEME_DEFAULT);
+		rc = DF_OK;
+	}
+	return rc;
+}
+
+/* scheme_reply - answer the department's scheme. */
+static int scheme_reply(struct request *r, struct db *db, int64_t department, int status)
+{
+	char pattern[FILES_SCHEME_MAX + 1];
+	int is_default = 0;
+	json_t *out;
+	int rc = files_scheme_of(db, department, pattern, sizeof pattern, &is_default);
+
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	out = json_pack("{s:o, s:s, s:b}", "department_id", json_id(department), "pattern", pattern, "is_default",
+			is_default);
+	return req_reply_take(r, status, &out);
+}
+
+/* department_exists - DF_OK, DF_ENOTFOUND (404 recorded), or an error. */
+static int department_exists(struct request *r, struct db *db, int64_t department)
+{
+	const int64_t p[] = { department };
+	int64_t one = 0;
+	int rc = db_query_i64(db, "SELECT 1 FROM org_departments WHERE id = ?1", 1, p, &one);
+
+	if (rc == DF_ENOTFOUND)
+		req_problem(r, 404, "no such department");
+	return rc;
+}
+
+int scheme_get(struct request *r)
+{
+	struct db *db = NULL;
+	int64_t department = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &department) != DF_OK)
+		return r->problem_status;
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = department_exists(r, db, department);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return scheme_reply(r, db, department, 200);
+}
+
+int scheme_put(struct request *r)
+{
+	static const char sql[] = "INSERT INTO file_schemes (department_id, pattern, updated_by, updated_at)"
+				  " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (department_id) DO UPDATE SET"
+				  " pattern = excluded.pattern, updated_by = excluded.updated_by,"
+				  " updated_at = excluded.updated_at";
+	const char *pattern = NULL;
+	struct stmt *st = NULL;
+	struct db *db = NULL;
+	json_t *rec = NULL;
+	char why[96];
+	int64_t department = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &department) != DF_OK)
+		return r->problem_status;
+	if (jreq_str(r, r->body_json, "pattern", FILES_SCHEME_MAX, 1, &pattern) != DF_OK)
+		return r->problem_status;
+	if (files_scheme_check(pattern, why, sizeof why) != DF_OK)
+		return req_problem_field(r, 422, "pattern", "%s", why);
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = department_exists(r, db, department);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	/* a department's numbers are set by someone who reaches the whole department */
+	if (authz_decide(r, "files.write", 0, department) != DF_OK)
+		return req_problem(r, 403, "only a department-wide post sets its file numbers");
+	rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, department);
+		stmt_bind_text(st, 2, pattern, -1);
+		stmt_bind_i64(st, 3, r->who.user_id);
+		stmt_bind_i64(st, 4, clock_now_ms());
+		rc = stmt_step(st);
+		stmt_done(st);
+	}
+	if (rc == DF_OK) {
+		rec = json_pack("{s:o, s:s}", "department_id", json_id(department), "pattern", pattern);
+		rc = rec ? audit_append_json(db, "files.scheme.set", "department", department, r->who.user_id, rec)
+			 : DF_ENOMEM;
+		json_decref(rec);
+	}
+	rc = files_finish(db, rc);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return scheme_reply(r, db, department, 200);
+}

@@ -1,0 +1,113 @@
+/*
+ * files_int.h - what the files module's own .c files share: who is acting
+ * (the caller's posts today), a file as read from the store, and the
+ * checks every handler makes.  Not for other modules (files.h is).
+ */
+#ifndef DF_FILES_INT_H
+#define DF_FILES_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/result.h"
+#include "number.h"
+#include "org/authz.h"
+#include "org/people.h"
+
+struct db;
+struct request;
+
+#define FILES_SUBJECT_MAX 500   /* bytes of a subject */
+#define FILES_REMARK_MAX 2000   /* bytes of a remark or a park reason */
+#define FILES_NAME_MAX 200      /* bytes of a sender's name */
+#define FILES_LIST_MAX 500      /* rows of one list answer */
+
+/* The caller's postings today: the posts they may act for. */
+struct actor {
+	struct posting_ref pg[AUTHZ_MAX_GRANTS];
+	size_t n;
+};
+
+/* actor_load - the caller's postings today into a (none for a user who is
+ * not a person). */
+int actor_load(struct request *r, struct db *db, struct actor *a) DF_WUR;
+
+/* actor_holds - the posting of a for post, or NULL when a does not hold it. */
+const struct posting_ref *actor_holds(const struct actor *a, int64_t post);
+
+/* actor_post - the post the caller acts for: body's "post_id" if given
+ * (it must be one they hold: 422 naming post_id), else their only post
+ * (403 when they hold none, 422 when several and none named).  DF_OK, or
+ * DF_EINVAL / DF_EDENIED with the problem recorded. */
+int actor_post(struct request *r, const struct actor *a, json_t *body, const struct posting_ref **out) DF_WUR;
+
+/* files_writer - the request's store, the caller's postings and the post
+ * acting (actor_post on the body), which must hold files.write where it
+ * is: 0, or the status of the problem recorded ("your post may not
+ * <what>"). */
+int files_writer(struct request *r, struct db **db, struct actor *a, const struct posting_ref **by,
+		 const char *what) DF_WUR;
+
+/* A file as stored. */
+struct file_row {
+	int64_t id;
+	char number[FILES_NUMBER_MAX];
+	int64_t department, unit;       /* its office */
+	char subject[FILES_SUBJECT_MAX + 1];
+	char priority[16], security[16];
+	char status[8];                 /* open, parked, closed */
+	int64_t holder;                 /* the post holding it */
+	int64_t to_post;                /* in transit to (0: not in transit) */
+	int64_t sent_by;                /* the post that sent it (in transit) */
+	int64_t sent_at;                /* ms */
+	char due[11];                   /* "" none */
+	char park_reason[FILES_REMARK_MAX + 1];
+	int64_t version;
+	int64_t created_post, created_at;
+};
+
+/* file_read - the file id into f; DF_ENOTFOUND if there is none. */
+int file_read(struct db *db, int64_t id, struct file_row *f) DF_WUR;
+
+/* file_visible - may the caller read f: a post of theirs holds it, it is in
+ * transit to one, one has held it, or files.read reaches its office.
+ * DF_OK, or DF_ENOTFOUND / DF_EDENIED (nothing recorded), or a store error. */
+int file_visible(struct request *r, struct db *db, const struct actor *a, const struct file_row *f) DF_WUR;
+
+/* file_json - the file as the API gives it (docs/FILES.md); with full, its
+ * receipts and movements too. */
+int file_json(struct db *db, const struct file_row *f, int full, json_t **out) DF_WUR;
+
+/* files_office_json - {"unit": {"id","name"}, "department": {"id","code"}}
+ * of an office (NULL when out of memory). */
+json_t *files_office_json(struct db *db, int64_t unit, int64_t department);
+
+/* receipt_json - receipt id as the API gives it. */
+int receipt_json(struct db *db, int64_t id, json_t **out) DF_WUR;
+
+/* receipt_put_up - put receipt id (seen by the caller, not yet in a file)
+ * into file f; DF_ECONFLICT when it is already in one (problem recorded
+ * naming field), DF_ENOTFOUND when the caller may not see it.  Audited. */
+int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int64_t id, const struct file_row *f,
+		   const char *field) DF_WUR;
+
+/* files_counter_next - the next value (from 1) of the named counter,
+ * inside the caller's transaction. */
+int files_counter_next(struct db *db, const char *name, int64_t *out) DF_WUR;
+
+/* files_finish - commit on DF_OK, else roll back; the result. */
+int files_finish(struct db *db, int rc) DF_WUR;
+
+/* Handlers (api_receipts.c). */
+int receipts_post(struct request *r);
+int receipts_get(struct request *r);
+int receipt_get(struct request *r);
+int receipt_put_up_post(struct request *r);
+int scheme_get(struct request *r);
+int scheme_put(struct request *r);
+
+/* files_scheme_of - the pattern of department's scheme into out
+ * (FILES_SCHEME_MAX + 1 bytes); *is_default 1 when it has none of its own. */
+int files_scheme_of(struct db *db, int64_t department, char *out, size_t len, int *is_default) DF_WUR;
+
+#endif

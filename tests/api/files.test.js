@@ -1,0 +1,605 @@
+// files.test.js - file tracking (issue 6, docs/FILES.md) as a client meets
+// it on the demo database: receipts diarised per office and year, files
+// numbered by their department's scheme and moved from post to post.
+//
+// What it proves:
+//  1. A receipt is diarised (1, 2 in one office and year; another office,
+//     by unit or by department, starts at 1), put up in a new file at its
+//     creation, and the file walks through four offices (the District
+//     Education Officer's post, the Deputy Commissioner's, the
+//     Commissioner's, the Secretary Education's, the Chief Secretary's),
+//     each step a send and a receive; it is pulled back once (the target
+//     then cannot receive it: 409), parked and unparked, sent back to the
+//     post that made it and closed there.  After every step the holder and
+//     the transit are right, and so are the boxes (incoming for the
+//     target, sent for the sender, held for the holder); at the end the
+//     movements are exactly the actions taken, with their posts and who
+//     acted, and the receipt names its file.
+//  2. Of two concurrent sends of one file exactly one succeeds and the
+//     other gets 409; the file is in transit to the winner's target only,
+//     with one send in its history.  So for a pull-back racing a receive.
+//  3. Who sees a file: the reach of a role where the file's office lies,
+//     and the parties to it (the target, every post that held it), 404 for
+//     everyone else (a clerk of another department in the same district,
+//     a clerk of Education in another district, Kech's deputy
+//     commissioner, ...), the receipt too; seeing it is not moving it (403).
+//  4. Bad input: 422 naming the field, 404 for a malformed id in the path (as
+//     everywhere in the API: no such object), 400 for a bad box, 409
+//     when the file is not in the state the action needs, 403 to close a
+//     file away from its own office.
+//  5. The number follows the department's scheme: EDU/1/2026 by default,
+//     serials per department and year, a scheme set by the secretary (or
+//     the Chief Secretary) used by the next file, a bad pattern 422 naming
+//     pattern, a field officer 403; a new year starts the serials and the
+//     diary again at 1.
+//
+// Wednesday 18 November 2026, 10:00 in Quetta, on the test clock.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer } = require('./lib.js');
+
+const DAY = '2026-11-18';
+const CLOCK = '2026-11-18T05:00:00Z';
+const FILES = '/api/v1/files';
+const RECEIPTS = '/api/v1/receipts';
+const NO_SUCH = '999999999999';   // a well-formed id that names nothing
+
+function assertProblem(res, status, field) {
+  assert.equal(res.status, status, res.text);
+  assert.match(res.headers.get('content-type'), /^application\/problem\+json/);
+  if (field) assert.equal(res.body.field, field, res.text);
+}
+
+// ok - await a request, assert its status, return its body.
+async function ok(pending, status = 200) {
+  const res = await pending;
+  assert.equal(res.status, status, res.text);
+  return res.body;
+}
+
+// who - a signed-in user with their person and their (only) post.
+async function who(srv, username, password) {
+  const c = await srv.login(username, password);
+  const me = await ok(c.get('/api/v1/me'));
+  assert.equal(me.postings.length, 1, `${username} holds one post`);
+  const p = me.postings[0].post;
+  return { c, username, person: me.person.id, name: me.person.name, post: p.id, unit: p.unit.id, dept: p.department.id, code: p.department.code };
+}
+
+async function people(srv, names) {
+  return Promise.all(names.map((u) => who(srv, u)));
+}
+
+// clerk - a new clerk's post in unit / department, filled by a new person with a login.
+async function clerk(srv, cs, unitId, department, username) {
+  const password = 'Files-test-pass-2026';
+  const post = await ok(cs.c.post('/api/v1/posts', {
+    designation: 'Senior Clerk, Files Test', bps: 14, role: 'clerk', department, unit_id: unitId, valid_from: DAY,
+  }), 201);
+  const person = await ok(cs.c.post('/api/v1/people', { name: `Clerk ${username}`, gender: 'female' }), 201);
+  await ok(cs.c.post('/api/v1/postings', { person_id: person.id, post_id: post.id, valid_from: DAY, order_ref: `FILES/${username}` }), 201);
+  const admin = await srv.login('admin');
+  await ok(admin.post('/api/v1/users', { username, password, person_id: person.id }), 201);
+  const u = await who(srv, username, password);
+  assert.equal(u.post, post.id);
+  return u;
+}
+
+// pid - a post's id, whether given as the id or as {id, ...} or {post: {id}}.
+// (docs/FILES.md does not say which form a movement's from_post/to_post take.)
+function pid(x) {
+  if (x === null || x === undefined) return null;
+  if (typeof x !== 'object') return String(x);
+  if (x.post) return pid(x.post);
+  return x.id === undefined ? null : String(x.id);
+}
+
+// officeOf - [unit id, department id] of a receipt's office, given as the
+// file's {unit: {id}, department: {id}} or as {unit_id, department_id}
+// (docs/FILES.md writes a receipt's office as "{...}").
+function officeOf(o) {
+  assert.ok(o && typeof o === 'object', JSON.stringify(o));
+  return [o.unit ? o.unit.id : o.unit_id, o.department ? o.department.id : o.department_id];
+}
+
+const idsOf = (b) => {
+  assert.ok(Array.isArray(b.items), JSON.stringify(b));
+  return b.items.map((i) => i.id);
+};
+
+async function box(u, name) {
+  return idsOf(await ok(u.c.get(`${FILES}?box=${name}`)));
+}
+
+async function create(u, body = {}) {
+  const f = await ok(u.c.post(FILES, { subject: 'Test file', ...body }), 201);
+  assert.equal(typeof f.id, 'string', JSON.stringify(f));
+  return f;
+}
+
+const getFile = (u, id) => ok(u.c.get(`${FILES}/${id}`));
+
+// checkHolder - file body f is held by post `holder`, in transit to `to` (or not).
+function checkHolder(f, holder, to = null) {
+  assert.equal(f.holder.post.id, holder.post, `held by ${holder.username}: ${JSON.stringify(f.holder)}`);
+  assert.equal(f.holder.unit.id, holder.unit, JSON.stringify(f.holder));
+  if (to) {
+    assert.ok(f.in_transit, `in transit to ${to.username}`);
+    assert.equal(f.in_transit.to.post.id, to.post, JSON.stringify(f.in_transit));
+    assert.equal(f.in_transit.to.unit.id, to.unit, JSON.stringify(f.in_transit));
+    assert.equal(f.in_transit.from_post_id, holder.post, JSON.stringify(f.in_transit));
+  } else {
+    assert.equal(f.in_transit, null, `not in transit: ${JSON.stringify(f.in_transit)}`);
+  }
+}
+
+test('a receipt diarised, filed, moved through four offices, pulled back, parked and closed', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, comm, sec, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta', 'sec.edu', 'cs']);
+  // the next diary number of u's office in 2026 (1 on the demo, which has no receipts)
+  const nextDiary = async (u) => {
+    const mine = (await ok(u.c.get(RECEIPTS))).items
+      .filter((r) => officeOf(r.office)[0] === u.unit && officeOf(r.office)[1] === u.dept && Number(r.year) === 2026);
+    return 1 + Math.max(0, ...mine.map((r) => Number(r.diary_no)));
+  };
+  const [dFo, dDc, dSec] = [await nextDiary(fo), await nextDiary(dc), await nextDiary(sec)];
+  let r1;
+  let r2;
+  let file;
+
+  await t.test('receipts are diarised per office and year', async () => {
+    const letter = {
+      sender: 'Headmaster, GHS Sariab', sender_address: 'Sariab Road, Quetta', subject: 'Repair of two classrooms',
+      letter_date: '2026-11-10', received_on: '2026-11-17', mode: 'post',
+    };
+    r1 = await ok(fo.c.post(RECEIPTS, letter), 201);
+    assert.equal(typeof r1.id, 'string');
+    assert.equal(Number(r1.diary_no), dFo);
+    assert.equal(Number(r1.year), 2026);
+    assert.equal(r1.diary, `${dFo}/2026`);
+    for (const [k, v] of Object.entries(letter)) assert.equal(r1[k], v, k);
+    assert.deepEqual(officeOf(r1.office), [fo.unit, fo.dept]);
+    assert.equal(r1.file_id, null);
+    // the Deputy Commissioner's office: the same district, another department
+    const r3 = await ok(dc.c.post(RECEIPTS, { sender: 'Tehsildar Sariab', subject: 'Land record', mode: 'hand' }), 201);
+    assert.equal(Number(r3.diary_no), dDc);
+    assert.equal(r3.diary, `${dDc}/2026`);
+    assert.deepEqual(officeOf(r3.office), [dc.unit, dc.dept]);
+    // the field officer's office again: its own next number
+    r2 = await ok(fo.c.post(RECEIPTS, { sender: 'Parents of GGHS Kuchlak', subject: 'Teacher absent', mode: 'email' }), 201);
+    assert.equal(Number(r2.diary_no), dFo + 1);
+    assert.equal(r2.diary, `${dFo + 1}/2026`);
+    // the Secretary's office: the same department, another unit
+    const r4 = await ok(sec.c.post(RECEIPTS, { sender: 'Finance Department', subject: 'Budget ceiling', mode: 'courier' }), 201);
+    assert.equal(Number(r4.diary_no), dSec);
+    assert.deepEqual(officeOf(r4.office), [sec.unit, sec.dept]);
+    // read back; the office's list holds its own receipts, newest first
+    const got = await ok(fo.c.get(`${RECEIPTS}/${r1.id}`));
+    assert.equal(got.diary, r1.diary);
+    assert.equal(got.sender, letter.sender);
+    const list = idsOf(await ok(fo.c.get(`${RECEIPTS}?unfiled=1`)));
+    assert.ok(list.includes(r1.id) && list.includes(r2.id), JSON.stringify(list));
+    assert.ok(list.indexOf(r2.id) < list.indexOf(r1.id), 'newest first');
+    assert.ok(!list.includes(r3.id) && !list.includes(r4.id), 'not another office\'s');
+  });
+
+  await t.test('a file made with the receipt put up in it', async () => {
+    file = await create(fo, { subject: 'Repair of classrooms, GHS Sariab', priority: 'immediate', security: 'restricted', receipts: [r1.id] });
+    assert.match(file.number, /^EDU\/\d+\/2026$/);
+    assert.equal(file.subject, 'Repair of classrooms, GHS Sariab');
+    assert.equal(file.priority, 'immediate');
+    assert.equal(file.security, 'restricted');
+    assert.equal(file.status, 'open');
+    assert.equal(file.park_reason, null);
+    assert.equal(file.office.unit.id, fo.unit);
+    assert.equal(file.office.department.id, fo.dept);
+    assert.equal(file.office.department.code, 'EDU');
+    assert.equal(pid(file.created_by_post), fo.post);
+    checkHolder(file, fo);
+    const full = await getFile(fo, file.id);
+    assert.deepEqual(full.receipts.map((r) => r.id), [r1.id]);
+    assert.equal(full.receipts[0].file_id, file.id);
+    assert.deepEqual(full.movements.map((m) => m.action), ['create']);
+    assert.equal(full.movements[0].by.person_id, fo.person);
+    assert.equal((await ok(fo.c.get(`${RECEIPTS}/${r1.id}`))).file_id, file.id);
+    const unfiled = idsOf(await ok(fo.c.get(`${RECEIPTS}?unfiled=1`)));
+    assert.ok(!unfiled.includes(r1.id), 'filed: no longer unfiled');
+    assert.ok(unfiled.includes(r2.id));
+    assert.ok((await box(fo, 'held')).includes(file.id));
+  });
+
+  // the expected history: [action, from, to, by]
+  const log = [['create', null, fo, fo]];
+  let version;
+  const moved = (f) => {
+    assert.notEqual(f.version, version, 'each move changes the version');
+    version = f.version;
+  };
+  // send - from sends the file to `to`; checked as the answer, as the target reads it, and in the boxes.
+  const send = async (from, to) => {
+    const remark = `For ${to.username}, please`;
+    const s = await ok(from.c.post(`${FILES}/${file.id}/send`, { to_post: to.post, remark }));
+    checkHolder(s, from, to);
+    moved(s);
+    checkHolder(await getFile(to, file.id), from, to);
+    assert.ok((await box(to, 'incoming')).includes(file.id), `in ${to.username}'s incoming`);
+    assert.ok((await box(from, 'sent')).includes(file.id), `in ${from.username}'s sent`);
+    assert.ok(!(await box(to, 'held')).includes(file.id), `not yet held by ${to.username}`);
+    log.push(['send', from, to, from, remark]);
+  };
+  const receive = async (from, to) => {
+    const r = await ok(to.c.post(`${FILES}/${file.id}/receive`));
+    checkHolder(r, to);
+    moved(r);
+    checkHolder(await getFile(to, file.id), to);
+    assert.ok((await box(to, 'held')).includes(file.id), `held by ${to.username}`);
+    assert.ok(!(await box(to, 'incoming')).includes(file.id), `no longer in ${to.username}'s incoming`);
+    assert.ok(!(await box(from, 'sent')).includes(file.id), `no longer in ${from.username}'s sent`);
+    assert.ok(!(await box(from, 'held')).includes(file.id), `no longer held by ${from.username}`);
+    log.push(['receive', from, to, to]);
+  };
+
+  await t.test('through four offices, each step sent and received', async () => {
+    version = file.version;
+    await send(fo, dc);
+    await receive(fo, dc);
+    await send(dc, comm);
+    await receive(dc, comm);
+  });
+
+  await t.test('pulled back before it is received; the target then cannot receive it', async () => {
+    await send(comm, sec);
+    const p = await ok(comm.c.post(`${FILES}/${file.id}/pull-back`));
+    checkHolder(p, comm);
+    moved(p);
+    log.push(['pull_back', sec, comm, comm]);
+    assert.ok(!(await box(sec, 'incoming')).includes(file.id), 'gone from the target\'s incoming');
+    assert.ok(!(await box(comm, 'sent')).includes(file.id), 'gone from the sender\'s sent');
+    assert.ok((await box(comm, 'held')).includes(file.id));
+    assertProblem(await sec.c.post(`${FILES}/${file.id}/receive`), 409);
+    checkHolder(await getFile(comm, file.id), comm);
+    await send(comm, sec);
+    await receive(comm, sec);
+    await send(sec, cs);
+    await receive(sec, cs);
+  });
+
+  await t.test('parked with a reason and unparked', async () => {
+    const reason = 'Awaiting the budget figures from Finance';
+    const p = await ok(cs.c.post(`${FILES}/${file.id}/park`, { reason }));
+    assert.equal(p.status, 'parked');
+    assert.equal(p.park_reason, reason);
+    checkHolder(p, cs);
+    moved(p);
+    log.push(['park', cs, cs, cs]);
+    const seen = await getFile(fo, file.id);   // the creator, a past holder, reads it too
+    assert.equal(seen.status, 'parked');
+    assert.equal(seen.park_reason, reason);
+    const u = await ok(cs.c.post(`${FILES}/${file.id}/unpark`));
+    assert.equal(u.status, 'open');
+    assert.equal(u.park_reason, null);
+    checkHolder(u, cs);
+    moved(u);
+    log.push(['unpark', cs, cs, cs]);
+  });
+
+  await t.test('sent back to the post that made it and closed there', async () => {
+    await send(cs, fo);
+    await receive(cs, fo);
+    const c = await ok(fo.c.post(`${FILES}/${file.id}/close`, { remark: 'Repairs sanctioned; letter issued' }));
+    assert.equal(c.status, 'closed');
+    checkHolder(c, fo);
+    moved(c);
+    log.push(['close', fo, fo, fo, 'Repairs sanctioned; letter issued']);
+  });
+
+  await t.test('the movements are exactly the actions taken, and the receipt names the file', async () => {
+    const f = await getFile(fo, file.id);
+    assert.equal(f.status, 'closed');
+    checkHolder(f, fo);
+    const ms = f.movements;
+    assert.deepEqual(ms.map((m) => m.action), log.map((l) => l[0]));
+    assert.deepEqual(ms.map((m) => m.action), ['create', 'send', 'receive', 'send', 'receive', 'send', 'pull_back',
+      'send', 'receive', 'send', 'receive', 'park', 'unpark', 'send', 'receive', 'close']);
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i];
+      const [action, from, to, by, remark] = log[i];
+      const where = `movement ${i} (${action}): ${JSON.stringify(m)}`;
+      if (i > 0) assert.ok(Number(m.seq) > Number(ms[i - 1].seq), `seq rises: ${where}`);
+      assert.equal(m.by.person_id, by.person, where);
+      assert.equal(m.by.name, by.name, where);
+      assert.ok(m.at, where);
+      if (remark !== undefined) assert.equal(m.remark, remark, where);
+      const posts = [pid(m.from_post), pid(m.to_post)];
+      if (action === 'send' || action === 'receive') {
+        // a send and its receive both run from the sender to the target
+        assert.deepEqual(posts, [from.post, to.post], where);
+      } else if (action === 'pull_back') {
+        // back from the target to the sender: only those two are named, the sender surely
+        assert.ok(posts.includes(comm.post), where);
+        assert.ok(posts.every((p) => p === null || p === comm.post || p === sec.post), where);
+      } else {
+        // create, park, unpark, close: only the holder is named
+        assert.ok(posts.includes(to.post), where);
+        assert.ok(posts.every((p) => p === null || p === to.post), where);
+      }
+    }
+    assert.equal(ms.filter((m) => m.action === 'receive').length, 5);
+    const r = await ok(fo.c.get(`${RECEIPTS}/${r1.id}`));
+    assert.equal(r.file_id, file.id);
+    assert.deepEqual(f.receipts.map((x) => x.id), [r1.id]);
+    assert.equal((await ok(fo.c.get(`${RECEIPTS}/${r2.id}`))).file_id, null);
+  });
+});
+
+test('concurrent moves of one file: exactly one wins, the other gets 409', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, comm] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta']);
+
+  await t.test('two sends to different posts', async () => {
+    // a few rounds, so that either may reach the store first
+    for (let round = 0; round < 6; round++) {
+      const f = await create(fo, { subject: `Race ${round}` });
+      const targets = round % 2 ? [dc, comm] : [comm, dc];
+      const res = await Promise.all(targets.map((to) => fo.c.post(`${FILES}/${f.id}/send`, { to_post: to.post, remark: `race ${round}` })));
+      assert.deepEqual(res.map((r) => r.status).sort(), [200, 409], res.map((r) => r.text).join('\n'));
+      const w = res.findIndex((r) => r.status === 200);
+      const winner = targets[w];
+      const loser = targets[1 - w];
+      assertProblem(res[1 - w], 409);
+      checkHolder(res[w].body, fo, winner);
+      const g = await getFile(fo, f.id);
+      checkHolder(g, fo, winner);
+      const sends = g.movements.filter((m) => m.action === 'send');
+      assert.equal(sends.length, 1, JSON.stringify(g.movements));
+      assert.equal(pid(sends[0].to_post), winner.post);
+      assert.deepEqual(g.movements.map((m) => m.action), ['create', 'send']);
+      assert.ok((await box(winner, 'incoming')).includes(f.id));
+      assert.ok(!(await box(loser, 'incoming')).includes(f.id), `not in ${loser.username}'s incoming`);
+      // the winner's target receives it as usual
+      checkHolder(await ok(winner.c.post(`${FILES}/${f.id}/receive`)), winner);
+    }
+  });
+
+  await t.test('a pull-back racing the receive', async () => {
+    for (let round = 0; round < 6; round++) {
+      const f = await create(fo, { subject: `Pull race ${round}` });
+      await ok(fo.c.post(`${FILES}/${f.id}/send`, { to_post: dc.post, remark: 'race' }));
+      const calls = [() => fo.c.post(`${FILES}/${f.id}/pull-back`), () => dc.c.post(`${FILES}/${f.id}/receive`)];
+      if (round % 2) calls.reverse();
+      const res = await Promise.all(calls.map((c) => c()));
+      assert.deepEqual(res.map((r) => r.status).sort(), [200, 409], res.map((r) => r.text).join('\n'));
+      const g = await getFile(fo, f.id);
+      const acts = g.movements.map((m) => m.action);
+      assert.equal(acts.length, 3, JSON.stringify(acts));
+      if (acts[2] === 'receive') checkHolder(g, dc);
+      else {
+        assert.equal(acts[2], 'pull_back');
+        checkHolder(g, fo);
+      }
+    }
+  });
+});
+
+test('who sees a file: reach where its office lies, the parties to it, 404 for everyone else', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, dck, clq, ac, ht, sech, comm, sec, cs, cm] = await people(srv,
+    ['fo.quetta.edu', 'dc.quetta', 'dc.kech', 'clerk.quetta', 'ac.quetta', 'ht.quetta', 'sec.health', 'comm.quetta', 'sec.edu', 'cs', 'cm']);
+  // the demo's clerk of Quetta East is Revenue's: another department than the file's
+  assert.equal(clq.unit, fo.unit);
+  assert.notEqual(clq.dept, fo.dept);
+  // a clerk of Education in Kech: the file's department, another district
+  const clk = await clerk(srv, cs, dck.unit, 'EDU', 'clerk.kech.edu');
+  assert.equal(clk.dept, fo.dept);
+  const rc = await ok(fo.c.post(RECEIPTS, { sender: 'A citizen', subject: 'Fee refund', mode: 'portal' }), 201);
+  const f = await create(fo, { subject: 'Fee refund, GGHS Kuchlak', receipts: [rc.id] });
+  const url = `${FILES}/${f.id}`;
+
+  await t.test('reach where the office lies reads it; outside every reach: 404, the receipt too', async () => {
+    for (const u of [fo, dc, comm, sec, cs, cm]) {
+      const g = await ok(u.c.get(url));
+      assert.equal(g.id, f.id, u.username);
+      assert.equal(g.number, f.number);
+    }
+    assert.equal((await ok(sec.c.get(`${RECEIPTS}/${rc.id}`))).id, rc.id);
+    assert.equal((await ok(dc.c.get(`${RECEIPTS}/${rc.id}`))).id, rc.id);
+    // another department in the same district, Education in another district, another district,
+    // another department's secretary, the tehsils below the district
+    for (const u of [clq, clk, dck, sech, ac, ht]) {
+      assertProblem(await u.c.get(url), 404);
+      assertProblem(await u.c.get(`${RECEIPTS}/${rc.id}`), 404);
+      assertProblem(await u.c.post(`${url}/send`, { to_post: u.post, remark: 'mine now' }), 404);
+      assert.ok(!(await box(u, 'incoming')).includes(f.id));
+    }
+    assertProblem(await cs.c.get(`${FILES}/${NO_SUCH}`), 404);
+    assertProblem(await cs.c.get(`${RECEIPTS}/${NO_SUCH}`), 404);
+  });
+
+  await t.test('seeing a file is not moving it: 403', async () => {
+    assertProblem(await dc.c.post(`${url}/send`, { to_post: dc.post, remark: 'to me' }), 403);
+    assertProblem(await dc.c.post(`${url}/send`, { to_post: comm.post, remark: 'onwards' }), 403);
+    assertProblem(await sec.c.post(`${url}/park`, { reason: 'hold it' }), 403);
+    assertProblem(await cs.c.post(`${url}/close`, { remark: 'done' }), 403);
+    assertProblem(await cm.c.post(`${url}/send`, { to_post: cm.post, remark: 'to me' }), 403);
+    checkHolder(await getFile(fo, f.id), fo);
+    assert.deepEqual((await getFile(fo, f.id)).movements.map((m) => m.action), ['create']);
+  });
+
+  await t.test('the post it is sent to reads it, and so does every post that held it', async () => {
+    await ok(fo.c.post(`${url}/send`, { to_post: clq.post, remark: 'Please check the fee register' }));
+    // in transit to the Revenue clerk: theirs to read though outside their reach
+    checkHolder(await getFile(clq, f.id), fo, clq);
+    assert.ok((await box(clq, 'incoming')).includes(f.id));
+    // a reader who is not the sender may not pull it back
+    assertProblem(await dc.c.post(`${url}/pull-back`), 403);
+    checkHolder(await ok(clq.c.post(`${url}/receive`)), clq);
+    // the creator reads it but no longer holds it: not theirs to send
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: dc.post, remark: 'not mine' }), 403);
+    // the clerk holds it, in the file's unit but of another department: not its office, so not theirs to close
+    assertProblem(await clq.c.post(`${url}/close`, { remark: 'done' }), 403);
+    await ok(clq.c.post(`${url}/send`, { to_post: dc.post, remark: 'Checked' }));
+    await ok(dc.c.post(`${url}/receive`));
+    // having held it, the clerk still reads it; sending it is no longer theirs
+    const g = await getFile(clq, f.id);
+    checkHolder(g, dc);
+    assert.ok(!(await box(clq, 'held')).includes(f.id));
+    assertProblem(await clq.c.post(`${url}/send`, { to_post: fo.post, remark: 'back' }), 403);
+    // sent to Kech's deputy commissioner: read there while in transit and once held
+    await ok(dc.c.post(`${url}/send`, { to_post: dck.post, remark: 'For your comments' }));
+    checkHolder(await getFile(dck, f.id), dc, dck);
+    await ok(dck.c.post(`${url}/receive`));
+    checkHolder(await getFile(dck, f.id), dck);
+    // the others never were parties
+    for (const u of [clk, sech, ac, ht]) assertProblem(await u.c.get(url), 404);
+  });
+
+  await t.test('signed out: 401', async () => {
+    assertProblem(await srv.client().get(url), 401);
+    assertProblem(await srv.client().get(`${FILES}?box=held`), 401);
+  });
+});
+
+test('bad input: 422 naming the field, 404 for malformed ids, 409 for the wrong state', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, comm] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta']);
+
+  await t.test('receipts and files: 422 naming the field', async () => {
+    const good = { sender: 'A citizen', subject: 'A request', mode: 'hand' };
+    const held = await box(fo, 'held');
+    const unfiled = idsOf(await ok(fo.c.get(`${RECEIPTS}?unfiled=1`)));
+    assertProblem(await fo.c.post(RECEIPTS, { ...good, sender: undefined }), 422, 'sender');
+    assertProblem(await fo.c.post(RECEIPTS, { ...good, subject: undefined }), 422, 'subject');
+    assertProblem(await fo.c.post(RECEIPTS, { ...good, mode: undefined }), 422, 'mode');
+    assertProblem(await fo.c.post(RECEIPTS, { ...good, mode: 'pigeon' }), 422, 'mode');
+    assertProblem(await fo.c.post(FILES, { priority: 'routine' }), 422, 'subject');
+    assertProblem(await fo.c.post(FILES, { subject: 'X', priority: 'urgent' }), 422, 'priority');
+    assertProblem(await fo.c.post(FILES, { subject: 'X', security: 'top_secret' }), 422, 'security');
+    // nothing was made by the refused calls
+    assert.deepEqual(await box(fo, 'held'), held);
+    assert.deepEqual(idsOf(await ok(fo.c.get(`${RECEIPTS}?unfiled=1`))), unfiled);
+  });
+
+  const f = await create(fo, { subject: 'Errors' });
+  const url = `${FILES}/${f.id}`;
+
+  await t.test('send, park: 422 naming the field', async () => {
+    assertProblem(await fo.c.post(`${url}/send`, { remark: 'nowhere' }), 422, 'to_post');
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: NO_SUCH, remark: 'nobody' }), 422, 'to_post');
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: fo.post, remark: 'to myself' }), 422, 'to_post');
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: dc.post, remark: 'late', due: '2026-11-01' }), 422, 'due');
+    assertProblem(await fo.c.post(`${url}/park`, {}), 422, 'reason');
+    assertProblem(await fo.c.post(`${url}/park`, { reason: '' }), 422, 'reason');
+    const g = await getFile(fo, f.id);
+    checkHolder(g, fo);
+    assert.equal(g.status, 'open');
+    assert.deepEqual(g.movements.map((m) => m.action), ['create']);
+  });
+
+  await t.test('malformed ids: 404; bad query values: 400', async () => {
+    for (const bad of ['abc', '12x', '-1', '1.5']) {
+      assertProblem(await fo.c.get(`${FILES}/${bad}`), 404);
+      assertProblem(await fo.c.get(`${RECEIPTS}/${bad}`), 404);
+      assertProblem(await fo.c.post(`${FILES}/${bad}/send`, { to_post: dc.post, remark: 'x' }), 404);
+      assertProblem(await fo.c.post(`${FILES}/${bad}/receive`), 404);
+    }
+    assertProblem(await fo.c.post(`${RECEIPTS}/abc/put-up`, { file_id: f.id }), 404);
+    assertProblem(await fo.c.get('/api/v1/departments/abc/file-scheme'), 404);
+    assertProblem(await fo.c.get(`${FILES}?box=everything`), 400);
+  });
+
+  await t.test('the wrong state: 409', async () => {
+    // not in transit: nothing to receive
+    assertProblem(await fo.c.post(`${url}/receive`), 409);
+    // in transit: not sent again
+    await ok(fo.c.post(`${url}/send`, { to_post: dc.post, remark: 'first' }));
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: comm.post, remark: 'second' }), 409);
+    checkHolder(await getFile(fo, f.id), fo, dc);
+    // received: no longer pulled back
+    await ok(dc.c.post(`${url}/receive`));
+    assertProblem(await fo.c.post(`${url}/pull-back`), 409);
+    checkHolder(await getFile(fo, f.id), dc);
+    // parked: not sent
+    await ok(dc.c.post(`${url}/park`, { reason: 'Waiting for a report' }));
+    assertProblem(await dc.c.post(`${url}/send`, { to_post: fo.post, remark: 'back' }), 409);
+    await ok(dc.c.post(`${url}/unpark`));
+  });
+
+  await t.test('closing away from the file\'s own office: 403; closed: no more moves (409)', async () => {
+    // the Deputy Commissioner's post (Revenue) holds an Education file: not theirs to close
+    assertProblem(await dc.c.post(`${url}/close`, { remark: 'done' }), 403);
+    assert.equal((await getFile(fo, f.id)).status, 'open');
+    await ok(dc.c.post(`${url}/send`, { to_post: fo.post, remark: 'back' }));
+    await ok(fo.c.post(`${url}/receive`));
+    assert.equal((await ok(fo.c.post(`${url}/close`, {}))).status, 'closed');
+    assertProblem(await fo.c.post(`${url}/send`, { to_post: dc.post, remark: 'again' }), 409);
+    assertProblem(await fo.c.post(`${url}/park`, { reason: 'again' }), 409);
+    assertProblem(await fo.c.post(`${url}/close`, {}), 409);
+    assertProblem(await fo.c.post(`${url}/receive`), 409);
+    const g = await getFile(fo, f.id);
+    assert.equal(g.status, 'closed');
+    checkHolder(g, fo);
+    assert.equal(g.movements.at(-1).action, 'close');
+  });
+});
+
+test('file numbers follow the department\'s scheme', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, sec, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'sec.edu', 'cs']);
+  const scheme = `/api/v1/departments/${fo.dept}/file-scheme`;
+  const DEFAULT = '{dept}/{serial}/{year}';
+  const CUSTOM = 'SO({dept})/{head}/{year}-{serial}';
+
+  await t.test('the default: {dept}/{serial}/{year}, serials per department', async () => {
+    assert.deepEqual(await ok(sec.c.get(scheme)), { department_id: fo.dept, pattern: DEFAULT, is_default: true });
+    assert.equal((await create(fo, { subject: 'First' })).number, 'EDU/1/2026');
+    // another department counts its own
+    assert.equal((await create(dc, { subject: 'Revenue first' })).number, `${dc.code}/1/2026`);
+    assert.equal((await create(fo, { subject: 'Second' })).number, 'EDU/2/2026');
+  });
+
+  await t.test('who may set it, and a bad pattern', async () => {
+    assertProblem(await fo.c.put(scheme, { pattern: CUSTOM }), 403);
+    for (const pattern of ['{dept}/{year}', '{dept}/{serial}/{month}', '', undefined, 42]) {
+      assertProblem(await sec.c.put(scheme, { pattern }), 422, 'pattern');
+    }
+    // nothing changed
+    assert.deepEqual(await ok(cs.c.get(scheme)), { department_id: fo.dept, pattern: DEFAULT, is_default: true });
+    assert.equal((await create(fo, { subject: 'Third' })).number, 'EDU/3/2026');
+  });
+
+  await t.test('a scheme set by the secretary numbers the next file; the serial goes on', async () => {
+    assert.deepEqual(await ok(sec.c.put(scheme, { pattern: CUSTOM })), { department_id: fo.dept, pattern: CUSTOM, is_default: false });
+    assert.deepEqual(await ok(fo.c.get(scheme)), { department_id: fo.dept, pattern: CUSTOM, is_default: false });
+    const f = await create(fo, { subject: 'Under the new scheme', head: '4-12' });
+    assert.equal(f.number, 'SO(EDU)/4-12/2026-4');
+    assert.equal((await getFile(fo, f.id)).number, f.number);
+    // the Chief Secretary sets another department's; {yy} is the year's last two digits
+    const rev = `/api/v1/departments/${dc.dept}/file-scheme`;
+    assert.deepEqual(await ok(cs.c.put(rev, { pattern: '{dept}-{yy}-{serial}' })), { department_id: dc.dept, pattern: '{dept}-{yy}-{serial}', is_default: false });
+    assert.equal((await create(dc, { subject: 'Revenue second' })).number, `${dc.code}-26-2`);
+    // Education's is untouched by it
+    assert.equal((await ok(sec.c.get(scheme))).pattern, CUSTOM);
+  });
+
+  await t.test('a new year starts the serial and the diary again at 1', async () => {
+    await srv.setClock('2027-01-05T05:00:00Z');   // a Tuesday
+    const fo27 = await who(srv, 'fo.quetta.edu');
+    const f = await create(fo27, { subject: 'New year', head: '4-12' });
+    assert.equal(f.number, 'SO(EDU)/4-12/2027-1');
+    const r = await ok(fo27.c.post(RECEIPTS, { sender: 'A citizen', subject: 'New year letter', mode: 'hand' }), 201);
+    assert.equal(Number(r.diary_no), 1);
+    assert.equal(Number(r.year), 2027);
+    assert.equal(r.diary, '1/2027');
+  });
+});
