@@ -65,6 +65,8 @@ static const struct setting settings[] = {
 	STR_CHECKED("attendance.absence_days", att_absence_days, check_role_days),
 	INT("attendance.absence_s", att_absence_s, 1, 86400),
 	INT("attendance.close_s", att_close_s, 1, 86400),
+	INT("files.overdue_s", files_overdue_s, 1, 86400),
+	INT("files.escalate_days", files_escalate_days, 1, 365),
 	STR_CHECKED("attendance.alert_webhook", att_alert_webhook, check_url),
 };
 
@@ -101,6 +103,8 @@ void config_defaults(struct config *c)
 	snprintf(c->att_absence_days, sizeof c->att_absence_days, "*:3:15");
 	c->att_absence_s = 3600;
 	c->att_close_s = 3600;
+	c->files_overdue_s = 3600;
+	c->files_escalate_days = 3;
 }
 
 /* read_days - a whole number 1..3660 at *s, advancing *s past it. */

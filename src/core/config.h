@@ -56,6 +56,8 @@ struct config {
 	char att_absence_days[256]; /* "role:alert:action,..."; "*" = every other role */
 	int att_absence_s;      /* how often the absence job runs */
 	int att_close_s;        /* how often the close job keeps past days' totals */
+	int files_overdue_s;    /* how often the files.overdue job looks for overdue files */
+	int files_escalate_days; /* working days overdue before the holder's supervisor is told */
 	char att_alert_webhook[512]; /* outbox target of absence alerts ("" = none) */
 };
 

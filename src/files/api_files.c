@@ -23,6 +23,7 @@
 #include "core/http.h"
 #include "core/id.h"
 #include "core/store.h"
+#include "core/system.h"
 #include "files.h"
 #include "files_int.h"
 #include "org/tree.h"
@@ -137,7 +138,7 @@ static void copy(char *out, size_t len, const char *s)
 int file_read(struct db *db, int64_t id, struct file_row *f)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT " FILE_COLS " FROM files WHERE id = ?1", &st);
+	int rc = db_prepare(db, "SELECT " FILE_COLS ", stage_since FROM files WHERE id = ?1", &st);
 
 	memset(f, 0, sizeof *f);
 	if (rc != DF_OK)
@@ -162,6 +163,7 @@ int file_read(struct db *db, int64_t id, struct file_row *f)
 		f->version = stmt_i64(st, 14);
 		f->created_post = stmt_i64(st, 15);
 		f->created_at = stmt_i64(st, 16);
+		copy(f->stage_since, sizeof f->stage_since, stmt_text(st, 17));
 		rc = DF_OK;
 	} else if (rc == DF_OK) {
 		rc = DF_ENOTFOUND;
@@ -298,18 +300,23 @@ static int receipts_of(struct db *db, int64_t file, json_t **out)
 int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
 {
 	json_t *o, *transit = json_null();
+	char today[11];
 	int rc = DF_OK;
 
 	if (f->to_post)
 		transit = json_pack("{s:o, s:o, s:I, s:s?}", "to", post_json(db, f->to_post), "from_post_id",
 				    json_id(f->sent_by), "sent_at", (json_int_t)f->sent_at, "due",
 				    f->due[0] ? f->due : NULL);
-	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:I, s:I, s:o}", "id", json_id(f->id),
-		      "number", f->number, "subject", f->subject, "priority", f->priority, "security", f->security,
-		      "status", f->status, "office", files_office_json(db, f->unit, f->department), "holder",
-		      post_json(db, f->holder), "in_transit", transit ? transit : json_null(), "park_reason",
-		      f->park_reason[0] ? f->park_reason : NULL, "version", (json_int_t)f->version, "created_at",
-		      (json_int_t)f->created_at, "created_by_post", json_id(f->created_post));
+	cal_format(cal_day_of_instant(clock_now_ms()), today);
+	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:b, s:I, s:I, s:o}", "id",
+		      json_id(f->id), "number", f->number, "subject", f->subject, "priority", f->priority, "security",
+		      f->security, "status", f->status, "office", files_office_json(db, f->unit, f->department),
+		      "holder", post_json(db, f->holder), "in_transit", transit ? transit : json_null(), "park_reason",
+		      f->park_reason[0] ? f->park_reason : NULL, "due", f->due[0] ? f->due : NULL, "stage_since",
+		      f->stage_since[0] ? f->stage_since : NULL, "overdue",
+		      strcmp(f->status, "open") == 0 && f->due[0] && strcmp(today, f->due) > 0, "version",
+		      (json_int_t)f->version, "created_at", (json_int_t)f->created_at, "created_by_post",
+		      json_id(f->created_post));
 	if (o && full) {
 		json_t *receipts = NULL, *moves = NULL;
 
@@ -333,10 +340,10 @@ int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
 	return rc;
 }
 
-/* movement - add the next movement of f (seq after the last) and its audit
- * leaf "files.<action>". */
+/* movement - add the next movement of f (seq after the last; into
+ * *seq_out, which may be NULL) and its audit leaf "files.<action>". */
 static int movement(struct request *r, struct db *db, int64_t file, const char *action, int64_t from_post,
-		    int64_t to_post, const char *remark, const char *due)
+		    int64_t to_post, const char *remark, const char *due, int64_t *seq_out)
 {
 	static const char sql[] = "INSERT INTO file_movements (file_id, seq, action, from_post, to_post, by_user,"
 				  " by_person, remark, due, at_ms) VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1"
@@ -368,6 +375,8 @@ static int movement(struct request *r, struct db *db, int64_t file, const char *
 	stmt_done(st);
 	if (rc != DF_OK)
 		return rc;
+	if (seq_out)
+		*seq_out = seq;
 	/* the leaf names the posts and the step, never the remark's words */
 	rec = json_pack("{s:o, s:I, s:s, s:o, s:o, s:s?}", "file_id", json_id(file), "seq", (json_int_t)seq,
 			"action", action, "from_post", from_post ? json_id(from_post) : json_null(), "to_post",
@@ -385,6 +394,73 @@ static int one_of(const char *s, const char *const *names)
 		if (strcmp(s, names[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* ---- time limits -------------------------------------------------------- */
+
+/* stage_due - the due day of a stage of a file of priority that begins on
+ * day: its time limit (number.h) in working days after it. */
+static int stage_due(struct db *db, const char *priority, cal_day day, cal_day *due)
+{
+	struct calendar cal;
+	int p = files_priority_parse(priority);
+	int rc = system_calendar(db, &cal);
+
+	if (rc == DF_OK)
+		rc = files_due_day(&cal, day, files_stage_limit_days(p < 0 ? FILES_ROUTINE : (enum files_priority)p), due);
+	calendar_release(&cal);
+	return rc;
+}
+
+/* stage_set - a stage of file begins today with movement seq, due on due
+ * (0: by its priority's time limit). */
+static int stage_set(struct db *db, int64_t file, const char *priority, int64_t seq, cal_day due)
+{
+	static const char sql[] = "UPDATE files SET stage = ?2, stage_since = ?3, due = ?4, parked_on = NULL"
+				  " WHERE id = ?1";
+	struct stmt *st = NULL;
+	cal_day today = cal_day_of_instant(clock_now_ms());
+	char since[11], d[11];
+	int rc = due ? DF_OK : stage_due(db, priority, today, &due);
+
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc != DF_OK)
+		return rc;
+	cal_format(today, since);
+	cal_format(due, d);
+	stmt_bind_i64(st, 1, file);
+	stmt_bind_i64(st, 2, seq);
+	stmt_bind_text(st, 3, since, -1);
+	stmt_bind_text(st, 4, d, -1);
+	rc = stmt_step(st);
+	stmt_done(st);
+	return rc;
+}
+
+/* unpark_due - the due day of f moved on by the working days it was
+ * parked (pendency stops while parked). */
+static int unpark_due(struct db *db, int64_t file, cal_day *due)
+{
+	const int64_t p[] = { file };
+	struct calendar cal;
+	char s_due[16] = "", s_parked[16] = "";
+	cal_day old = 0, parked = 0, today = cal_day_of_instant(clock_now_ms());
+	int rc = db_query_text(db, "SELECT due FROM files WHERE id = ?1", 1, p, s_due, sizeof s_due);
+
+	if (rc == DF_OK)
+		rc = db_query_text(db, "SELECT parked_on FROM files WHERE id = ?1", 1, p, s_parked, sizeof s_parked);
+	if (rc != DF_OK)
+		return rc;
+	if (cal_parse(s_due, &old) != DF_OK || cal_parse(s_parked, &parked) != DF_OK) {
+		*due = 0; /* no due or no parking day kept: the limit starts again */
+		return DF_OK;
+	}
+	rc = system_calendar(db, &cal);
+	if (rc == DF_OK)
+		rc = files_due_day(&cal, old, (int)files_pending_days(&cal, parked, today), due);
+	calendar_release(&cal);
+	return rc;
 }
 
 /* ---- POST /api/v1/files ------------------------------------------------ */
@@ -480,7 +556,9 @@ int files_post(struct request *r)
 		stmt_done(st);
 	}
 	if (rc == DF_OK)
-		rc = movement(r, db, id, "create", 0, by->post, NULL, NULL);
+		rc = movement(r, db, id, "create", 0, by->post, NULL, NULL, NULL);
+	if (rc == DF_OK)
+		rc = stage_set(db, id, priority, 1, 0);
 	if (rc == DF_OK)
 		rc = file_read(db, id, &f);
 	for (size_t i = 0; rc == DF_OK && i < json_array_size(receipts); i++) {
@@ -547,6 +625,47 @@ int file_get(struct request *r)
 	return req_reply_take(r, 200, &out);
 }
 
+/* overdue_ids - the overdue files the caller answers for or oversees: the
+ * post that must act (the target, else the holder) is theirs, or lies in
+ * their files.read reach, or the file's office does; oldest due first, up
+ * to FILES_LIST_MAX of the first 5,000 overdue files. */
+static int overdue_ids(struct request *r, struct db *db, const struct actor *a, int64_t *ids, size_t *n)
+{
+	struct authz_area areas[AUTHZ_MAX_GRANTS];
+	struct people_scope *scope = NULL;
+	struct stmt *st = NULL;
+	cal_day today = cal_day_of_instant(clock_now_ms());
+	size_t nareas = 0, seen = 0;
+	char d[11];
+	int rc = authz_reach(r, "files.read", areas, AUTHZ_MAX_GRANTS, &nareas);
+
+	*n = 0;
+	if (rc == DF_OK)
+		rc = people_scope_open(db, today, 0, areas, nareas, &scope);
+	if (rc == DF_OK)
+		rc = db_prepare(db, "SELECT f.id, COALESCE(f.to_post, f.holder_post), p.unit_id, p.department_id,"
+				    " f.unit_id, f.department_id FROM files f"
+				    " JOIN posts p ON p.id = COALESCE(f.to_post, f.holder_post)"
+				    " WHERE f.status = 'open' AND f.due < ?1 ORDER BY f.due, f.id", &st);
+	if (rc != DF_OK) {
+		people_scope_close(scope);
+		return rc;
+	}
+	cal_format(today, d);
+	stmt_bind_text(st, 1, d, -1);
+	while (*n < FILES_LIST_MAX && seen++ < 5000 && (rc = stmt_step(st)) == STMT_ROW) {
+		struct unit_place place;
+
+		if (actor_holds(a, stmt_i64(st, 1)) ||
+		    people_scope_place(scope, stmt_i64(st, 2), stmt_i64(st, 3), &place) ||
+		    people_scope_place(scope, stmt_i64(st, 4), stmt_i64(st, 5), &place))
+			ids[(*n)++] = stmt_i64(st, 0);
+	}
+	stmt_done(st);
+	people_scope_close(scope);
+	return rc == STMT_ROW ? DF_OK : rc;
+}
+
 int files_get(struct request *r);
 int files_get(struct request *r)
 {
@@ -556,7 +675,7 @@ int files_get(struct request *r)
 		"SELECT id FROM files WHERE sent_by_post = ?1 AND to_post IS NOT NULL ORDER BY sent_at DESC, id DESC"
 		" LIMIT 500",
 	};
-	static const char *const boxes[] = { "held", "incoming", "sent", NULL };
+	static const char *const boxes[] = { "held", "incoming", "sent", "overdue", NULL };
 	const char *box = req_query(r, "box");
 	json_t *items = json_array(), *out = NULL;
 	struct actor a;
@@ -568,26 +687,30 @@ int files_get(struct request *r)
 			;
 		if (!boxes[which]) {
 			json_decref(items);
-			return req_problem_field(r, 400, "box", "box is held, incoming or sent");
+			return req_problem_field(r, 400, "box", "box is held, incoming, sent or overdue");
 		}
 	}
 	rc = items ? req_db(r, &db) : DF_ENOMEM;
 	if (rc == DF_OK)
 		rc = actor_load(r, db, &a);
-	for (size_t i = 0; rc == DF_OK && i < a.n && json_array_size(items) < FILES_LIST_MAX; i++) {
+	for (size_t i = 0; rc == DF_OK && i < (which == 3 ? 1 : a.n) && json_array_size(items) < FILES_LIST_MAX; i++) {
 		struct stmt *st = NULL;
 		int64_t ids[FILES_LIST_MAX];
 		size_t n = 0;
 
-		rc = db_prepare(db, sql[which], &st);
-		if (rc != DF_OK)
-			break;
-		stmt_bind_i64(st, 1, a.pg[i].post);
-		while ((rc = stmt_step(st)) == STMT_ROW && n < FILES_LIST_MAX)
-			ids[n++] = stmt_i64(st, 0);
-		stmt_done(st);
-		if (rc == STMT_ROW)
-			rc = DF_OK;
+		if (which == 3) {
+			rc = overdue_ids(r, db, &a, ids, &n);
+		} else {
+			rc = db_prepare(db, sql[which], &st);
+			if (rc != DF_OK)
+				break;
+			stmt_bind_i64(st, 1, a.pg[i].post);
+			while ((rc = stmt_step(st)) == STMT_ROW && n < FILES_LIST_MAX)
+				ids[n++] = stmt_i64(st, 0);
+			stmt_done(st);
+			if (rc == STMT_ROW)
+				rc = DF_OK;
+		}
 		for (size_t k = 0; rc == DF_OK && k < n && json_array_size(items) < FILES_LIST_MAX; k++) {
 			struct file_row f;
 			json_t *one = NULL;
@@ -615,14 +738,14 @@ static const char *const move_names[] = { "send", "receive", "pull_back", "park"
 
 /* A move's UPDATE: ?1 id, ?2 version read, ?3 now, then its own. */
 static const char *const move_sql[] = {
-	[M_SEND] = "UPDATE files SET to_post = ?4, sent_by_post = holder_post, sent_at = ?3, due = ?5,"
+	[M_SEND] = "UPDATE files SET to_post = ?4, sent_by_post = holder_post, sent_at = ?3,"
 		   " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
 	[M_RECEIVE] = "UPDATE files SET holder_post = to_post, to_post = NULL, sent_by_post = NULL, sent_at = NULL,"
 		      " version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
 	[M_PULL_BACK] = "UPDATE files SET to_post = NULL, sent_by_post = NULL, sent_at = NULL, due = NULL,"
 			" version = version + 1, updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
-	[M_PARK] = "UPDATE files SET status = 'parked', park_reason = ?4, version = version + 1, updated_at = ?3"
-		   " WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_PARK] = "UPDATE files SET status = 'parked', park_reason = ?4, parked_on = ?5, version = version + 1,"
+		   " updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
 	[M_UNPARK] = "UPDATE files SET status = 'open', park_reason = NULL, version = version + 1, updated_at = ?3"
 		     " WHERE id = ?1 AND version = ?2 RETURNING id",
 	[M_CLOSE] = "UPDATE files SET status = 'closed', version = version + 1, updated_at = ?3"
@@ -753,6 +876,7 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 		    const struct move_args *args, int64_t from, int64_t to)
 {
 	struct stmt *st = NULL;
+	int64_t seq = 0;
 	int rc = db_prepare(db, move_sql[m], &st);
 
 	if (rc != DF_OK)
@@ -762,9 +886,12 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 	stmt_bind_i64(st, 3, clock_now_ms());
 	if (m == M_SEND) {
 		stmt_bind_i64(st, 4, args->to_post);
-		stmt_bind_text(st, 5, args->due[0] ? args->due : NULL, -1);
 	} else if (m == M_PARK) {
+		char today[11];
+
+		cal_format(cal_day_of_instant(clock_now_ms()), today);
 		stmt_bind_text(st, 4, args->remark, -1);
+		stmt_bind_text(st, 5, today, -1);
 	} else if (m == M_REOPEN) {
 		stmt_bind_i64(st, 4, args->to_post);
 	}
@@ -777,8 +904,28 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 	}
 	if (rc != STMT_ROW)
 		return rc;
-	return movement(r, db, f->id, move_names[m], from, to, args->remark,
-			m == M_SEND && args->due[0] ? args->due : NULL);
+	rc = movement(r, db, f->id, move_names[m], from, to, args->remark, m == M_SEND && args->due[0] ? args->due : NULL,
+		      &seq);
+	if (rc != DF_OK)
+		return rc;
+	/* the time limit: a send sets the target's, a file back with the
+	 * sender or reopened starts one, an unparked one moves its due on */
+	if (m == M_SEND) {
+		cal_day due = 0;
+
+		if (args->due[0] && cal_parse(args->due, &due) != DF_OK)
+			return DF_EINTERNAL;
+		rc = stage_set(db, f->id, f->priority, seq, due);
+	} else if (m == M_PULL_BACK || m == M_REOPEN) {
+		rc = stage_set(db, f->id, f->priority, seq, 0);
+	} else if (m == M_UNPARK) {
+		cal_day due = 0;
+
+		rc = unpark_due(db, f->id, &due);
+		if (rc == DF_OK)
+			rc = stage_set(db, f->id, f->priority, seq, due);
+	}
+	return rc;
 }
 
 static int move(struct request *r, enum move m)
@@ -860,10 +1007,25 @@ static const struct migration migrations[] = {
 	     " file_id BIGINT NOT NULL, seq INT NOT NULL, action TEXT NOT NULL, from_post BIGINT, to_post BIGINT,"
 	     " by_user BIGINT NOT NULL, by_person BIGINT, remark TEXT, due TEXT, at_ms BIGINT NOT NULL,"
 	     " PRIMARY KEY (file_id, seq));" },
+	/* Time limits: the current stage (the movement that began it, its
+	 * day and its due day), the day a parked file was parked, and the
+	 * reminders and escalations the overdue job sent (overdue.c). */
+	{ 2, "ALTER TABLE files ADD COLUMN stage BIGINT;"
+	     "ALTER TABLE files ADD COLUMN stage_since TEXT;"
+	     "ALTER TABLE files ADD COLUMN parked_on TEXT;"
+	     "CREATE INDEX files_due ON files (status, due);"
+	     "CREATE TABLE file_alerts ("
+	     " file_id BIGINT NOT NULL, stage BIGINT NOT NULL, level TEXT NOT NULL, post_id BIGINT NOT NULL,"
+	     " person_id BIGINT, days INT NOT NULL, created_at BIGINT NOT NULL,"
+	     " PRIMARY KEY (file_id, stage, level));" },
+};
+
+static const struct job_def jobs[] = {
+	{ "files.overdue", 3600, files_overdue_job, files_overdue_interval },
 };
 
 static const char *const events[] = {
-	"files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
+	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
 	"files.reopen", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
 };
 
@@ -892,5 +1054,7 @@ const struct module files_module = {
 	.nroutes = COUNT_OF(routes),
 	.migrations = migrations,
 	.nmigrations = COUNT_OF(migrations),
+	.jobs = jobs,
+	.njobs = COUNT_OF(jobs),
 	.audit_events = events,
 };

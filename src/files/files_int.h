@@ -60,7 +60,8 @@ struct file_row {
 	int64_t to_post;                /* in transit to (0: not in transit) */
 	int64_t sent_by;                /* the post that sent it (in transit) */
 	int64_t sent_at;                /* ms */
-	char due[11];                   /* "" none */
+	char due[11];                   /* the current stage's due day, "" none */
+	char stage_since[11];           /* the day the current stage began */
 	char park_reason[FILES_REMARK_MAX + 1];
 	int64_t version;
 	int64_t created_post, created_at;
@@ -97,6 +98,12 @@ int files_counter_next(struct db *db, const char *name, int64_t *out) DF_WUR;
 
 /* files_finish - commit on DF_OK, else roll back; the result. */
 int files_finish(struct db *db, int rc) DF_WUR;
+
+struct app;
+/* files_overdue_job - the files.overdue job (overdue.c); its interval is
+ * files.overdue_s (files_overdue_interval). */
+int files_overdue_job(struct app *app, struct db *db);
+int files_overdue_interval(const struct app *app);
 
 /* Handlers (api_receipts.c). */
 int receipts_post(struct request *r);

@@ -146,11 +146,11 @@ static int posting_refs(struct stmt *st, struct posting_ref *out, size_t max, si
 	return rc;
 }
 
-int people_postings_on(struct db *db, int64_t person, cal_day day, struct posting_ref *out, size_t max,
-		       size_t *n)
+/* refs_asof - posting_refs of sql (POSTING_REF_SQL with ?1 = id and ?2 =
+ * the day). */
+static int refs_asof(struct db *db, const char *sql, int64_t id, cal_day day, struct posting_ref *out, size_t max,
+		     size_t *n)
 {
-	static const char sql[] = POSTING_REF_SQL " WHERE pg.person_id = ?1 AND " PEOPLE_ASOF("pg", "?2")
-				  " ORDER BY pg.valid_from, pg.id";
 	struct stmt *st = NULL;
 	char d[11];
 	int rc = db_prepare(db, sql, &st);
@@ -159,9 +159,26 @@ int people_postings_on(struct db *db, int64_t person, cal_day day, struct postin
 	if (rc != DF_OK)
 		return rc;
 	cal_format(day, d);
-	stmt_bind_i64(st, 1, person);
+	stmt_bind_i64(st, 1, id);
 	stmt_bind_text(st, 2, d, -1);
 	return posting_refs(st, out, max, n);
+}
+
+int people_postings_on(struct db *db, int64_t person, cal_day day, struct posting_ref *out, size_t max,
+		       size_t *n)
+{
+	static const char sql[] = POSTING_REF_SQL " WHERE pg.person_id = ?1 AND " PEOPLE_ASOF("pg", "?2")
+				  " ORDER BY pg.valid_from, pg.id";
+
+	return refs_asof(db, sql, person, day, out, max, n);
+}
+
+int people_post_holders(struct db *db, int64_t post, cal_day day, struct posting_ref *out, size_t max, size_t *n)
+{
+	static const char sql[] = POSTING_REF_SQL " WHERE pg.post_id = ?1 AND " PEOPLE_ASOF("pg", "?2")
+				  " ORDER BY pg.valid_from, pg.id";
+
+	return refs_asof(db, sql, post, day, out, max, n);
 }
 
 int people_posting_ref(struct db *db, int64_t id, struct posting_ref *out)

@@ -104,6 +104,12 @@ void people_scope_close(struct people_scope *s);
  * none was. */
 int people_postings_changed_since(struct db *db, int64_t since_ms, cal_day *first, int64_t *latest_ms) DF_WUR;
 
+/* people_post_holders - the postings of post held on day (a post has one
+ * holder, or two for a day of handing over), oldest first: up to max into
+ * out, *n how many were written. */
+int people_post_holders(struct db *db, int64_t post, cal_day day, struct posting_ref *out, size_t max,
+			size_t *n) DF_WUR;
+
 /* people_post_ref - post id as other modules see it: its unit, department,
  * role and designation in *out (out->id, ->person are 0).  DF_ENOTFOUND if
  * there is no such post. */

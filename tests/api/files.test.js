@@ -603,3 +603,93 @@ test('file numbers follow the department\'s scheme', async (t) => {
     assert.equal(r.diary, '1/2027');
   });
 });
+
+// ---------------------------------------------------------------------------
+// 6. Time limits (issue 6, point 4): a stage is due its priority's limit in
+// working days after it begins (routine 7, priority 3, immediate and top
+// priority 1), or on the day a sender names; parking stops the count; an
+// overdue file shows as such to the post that must act and to whoever
+// oversees it, and the files.overdue job reminds that post's holder once
+// it is a working day late, then tells their supervisor once it is
+// files.escalate_days (3) working days late, each once per stage.
+
+test('time limits: due in working days, overdue shown, reminded then escalated', async (t) => {
+  const srv = await startServer({ set: ['files.overdue_s=1', 'auth.session_idle_s=2592000', 'auth.session_max_s=7776000'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK); // Wednesday 18 November 2026
+  const [fo, dc, comm, kech, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta', 'dc.kech', 'cs']);
+  const inbox = async (u) => (await ok(u.c.get('/api/v1/inbox'))).items.filter((m) => m.kind === 'files.overdue');
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const waitFor = async (what, fn) => {
+    for (let i = 0; i < 100; i++) {
+      const v = await fn();
+      if (v) return v;
+      await sleep(100);
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  };
+
+  // priority: 3 working days after Wednesday is Monday the 23rd
+  const f = await create(fo, { subject: 'Time limits', priority: 'priority' });
+  assert.equal(f.due, '2026-11-23');
+  assert.equal(f.stage_since, DAY);
+  assert.equal(f.overdue, false);
+  // a routine one is due 7 working days on: Friday the 27th
+  const g = await create(fo, { subject: 'Routine one' });
+  assert.equal(g.due, '2026-11-27');
+
+  // a send sets the target's limit: the day named, or the priority's
+  const sent = await ok(fo.c.post(`${FILES}/${f.id}/send`, { to_post: dc.post, remark: 'for comments', due: '2026-11-20' }));
+  assert.equal(sent.due, '2026-11-20');
+  assert.equal(sent.in_transit.due, '2026-11-20');
+
+  // parking stops the count: parked Wednesday, unparked Friday (2 working
+  // days), the routine file's due moves from Friday 27th to Tuesday 1 December
+  await ok(fo.c.post(`${FILES}/${g.id}/park`, { reason: 'awaiting budget' }));
+  await srv.setClock('2026-11-20T05:00:00Z');
+  const unparked = await ok(fo.c.post(`${FILES}/${g.id}/unpark`));
+  assert.equal(unparked.due, '2026-12-01');
+
+  // Tuesday 24th: f is 2 working days late (Mon, Tue), in transit to the DC
+  await srv.setClock('2026-11-24T05:00:00Z');
+  const late = await getFile(dc, f.id);
+  assert.equal(late.overdue, true);
+  assert.ok((await box(dc, 'overdue')).includes(f.id), 'the DC must act on it');
+  assert.ok((await box(cs, 'overdue')).includes(f.id), 'the Chief Secretary oversees the province');
+  assert.ok((await box(comm, 'overdue')).includes(f.id), 'the Commissioner oversees the division');
+  assert.ok(!(await box(kech, 'overdue')).includes(f.id), 'Kech does not see Quetta files');
+  assert.ok(!(await box(fo, 'overdue')).includes(g.id), 'the unparked file is not overdue');
+
+  // the job reminds the DC (the post the file waits on), not yet the Commissioner
+  const reminders = await waitFor('the reminder', async () => {
+    const m = await inbox(dc);
+    return m.length ? m : null;
+  });
+  assert.equal(reminders.length, 1);
+  assert.equal(reminders[0].data.file_id, f.id);
+  assert.equal(reminders[0].data.level, 'reminder');
+  assert.equal(reminders[0].link, `/files/${f.id}`);
+  await sleep(1500); // the job runs every second: still one reminder, no escalation
+  assert.equal((await inbox(dc)).length, 1);
+  assert.equal((await inbox(comm)).length, 0);
+
+  // Wednesday 25th: 3 working days late, the DC's supervisor (the Commissioner) is told
+  await srv.setClock('2026-11-25T05:00:00Z');
+  const esc = await waitFor('the escalation', async () => {
+    const m = await inbox(comm);
+    return m.length ? m : null;
+  });
+  assert.equal(esc.length, 1);
+  assert.equal(esc[0].data.level, 'escalation');
+  assert.equal(esc[0].data.days, 3);
+  assert.equal((await inbox(dc)).length, 1, 'the reminder is not repeated');
+  const n = Number(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event = 'files.overdue'`).trim());
+  assert.equal(n, 2);
+
+  // a new stage (received, then due again) is reminded afresh; a parked file is not overdue
+  const got = await ok(dc.c.post(`${FILES}/${f.id}/receive`));
+  assert.equal(got.overdue, true, 'received late, still due the 20th');
+  await ok(dc.c.post(`${FILES}/${f.id}/park`, { reason: 'court stay' }));
+  assert.equal((await getFile(dc, f.id)).overdue, false);
+  assert.ok(!(await box(cs, 'overdue')).includes(f.id));
+});
