@@ -29,6 +29,7 @@
 #include "org/tree.h"
 
 #define BODY_MAX 16384
+#define NOTE_BODY_MAX 65536 /* a note or a letter: 20,000 bytes of text, escaped */
 #define OPTIONAL_JSON (ROUTE_JSON | ROUTE_JSON_OPTIONAL) /* no body, or a JSON object */
 
 static const char *const securities[] = { "unclassified", "restricted", "confidential", "secret", NULL };
@@ -124,6 +125,36 @@ int files_counter_next(struct db *db, const char *name, int64_t *out)
 		rc = DF_EINTERNAL;
 	}
 	stmt_done(st);
+	return rc;
+}
+
+int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
+	       void *arg, json_t **out)
+{
+	struct stmt *st = NULL;
+	json_t *arr = json_array();
+	int rc = arr ? db_prepare(db, sql, &st) : DF_ENOMEM;
+
+	*out = NULL;
+	if (rc != DF_OK) {
+		json_decref(arr);
+		return rc;
+	}
+	stmt_bind_i64(st, 1, id);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		json_t *item = NULL;
+
+		rc = row(st, arg, &item);
+		if (rc == DF_OK && item && json_array_append_new(arr, item))
+			rc = DF_ENOMEM;
+		if (rc != DF_OK)
+			break;
+	}
+	stmt_done(st);
+	if (rc == DF_OK)
+		*out = arr;
+	else
+		json_decref(arr);
 	return rc;
 }
 
@@ -229,72 +260,37 @@ json_t *files_office_json(struct db *db, int64_t unit, int64_t department)
 			 "id", json_id(department), "code", code);
 }
 
-/* movements_json - f's movements, oldest first. */
+/* movement_row - one movement (files_rows). */
+static int movement_row(struct stmt *st, void *arg, json_t **item)
+{
+	(void)arg;
+	*item = json_pack("{s:I, s:s, s:o, s:o, s:{s:o, s:s?}, s:s?, s:s?, s:I}", "seq", (json_int_t)stmt_i64(st, 0),
+			  "action", stmt_text(st, 1), "from_post", stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)),
+			  "to_post", stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "by", "person_id",
+			  stmt_isnull(st, 4) ? json_null() : json_id(stmt_i64(st, 4)), "name", stmt_text(st, 5), "remark",
+			  stmt_text(st, 6), "due", stmt_text(st, 7), "at", (json_int_t)stmt_i64(st, 8));
+	return *item ? DF_OK : DF_ENOMEM;
+}
+
+/* receipt_row - the receipt of this row's id (files_rows). */
+static int receipt_row(struct stmt *st, void *arg, json_t **item)
+{
+	return receipt_json(arg, stmt_i64(st, 0), item);
+}
+
+/* movements_json - file's movements, oldest first. */
 static int movements_json(struct db *db, int64_t file, json_t **out)
 {
-	struct stmt *st = NULL;
-	json_t *arr = json_array();
-	int rc = arr ? db_prepare(db, "SELECT m.seq, m.action, m.from_post, m.to_post, m.by_person, p.name, m.remark,"
-				      " m.due, m.at_ms FROM file_movements m LEFT JOIN people p ON p.id = m.by_person"
-				      " WHERE m.file_id = ?1 ORDER BY m.seq", &st)
-		     : DF_ENOMEM;
-
-	*out = NULL;
-	if (rc != DF_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	stmt_bind_i64(st, 1, file);
-	while ((rc = stmt_step(st)) == STMT_ROW) {
-		json_t *m = json_pack("{s:I, s:s, s:o, s:o, s:{s:o, s:s?}, s:s?, s:s?, s:I}", "seq",
-				      (json_int_t)stmt_i64(st, 0), "action", stmt_text(st, 1), "from_post",
-				      stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)), "to_post",
-				      stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "by", "person_id",
-				      stmt_isnull(st, 4) ? json_null() : json_id(stmt_i64(st, 4)), "name", stmt_text(st, 5),
-				      "remark", stmt_text(st, 6), "due", stmt_text(st, 7), "at", (json_int_t)stmt_i64(st, 8));
-
-		if (!m || json_array_append_new(arr, m)) {
-			rc = DF_ENOMEM;
-			break;
-		}
-	}
-	stmt_done(st);
-	if (rc == DF_OK)
-		*out = arr;
-	else
-		json_decref(arr);
-	return rc;
+	return files_rows(db, "SELECT m.seq, m.action, m.from_post, m.to_post, m.by_person, p.name, m.remark, m.due,"
+			      " m.at_ms FROM file_movements m LEFT JOIN people p ON p.id = m.by_person"
+			      " WHERE m.file_id = ?1 ORDER BY m.seq", file, movement_row, NULL, out);
 }
 
 /* receipts_of - the receipts put up in file, by diary. */
 static int receipts_of(struct db *db, int64_t file, json_t **out)
 {
-	struct stmt *st = NULL;
-	json_t *arr = json_array();
-	int rc = arr ? db_prepare(db, "SELECT id FROM receipts WHERE file_id = ?1 ORDER BY year, diary_no, id", &st)
-		     : DF_ENOMEM;
-
-	*out = NULL;
-	if (rc != DF_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	stmt_bind_i64(st, 1, file);
-	while ((rc = stmt_step(st)) == STMT_ROW) {
-		json_t *one = NULL;
-		int r2 = receipt_json(db, stmt_i64(st, 0), &one);
-
-		if (r2 != DF_OK || json_array_append_new(arr, one)) {
-			rc = r2 != DF_OK ? r2 : DF_ENOMEM;
-			break;
-		}
-	}
-	stmt_done(st);
-	if (rc == DF_OK)
-		*out = arr;
-	else
-		json_decref(arr);
-	return rc;
+	return files_rows(db, "SELECT id FROM receipts WHERE file_id = ?1 ORDER BY year, diary_no, id", file,
+			  receipt_row, db, out);
 }
 
 int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
@@ -616,12 +612,17 @@ int file_get(struct request *r)
 	struct actor a;
 	struct db *db = NULL;
 	json_t *out = NULL;
-	int status = load_visible(r, &db, &a, &f);
+	int status = load_visible(r, &db, &a, &f), rc;
 
 	if (status)
 		return status;
-	if (file_json(db, &f, 1, &out) != DF_OK)
-		return req_fail(r, DF_ENOMEM);
+	rc = file_json(db, &f, 1, &out);
+	if (rc == DF_OK)
+		rc = files_efiling_json(db, &a, f.id, out);
+	if (rc != DF_OK) {
+		json_decref(out);
+		return req_fail(r, rc);
+	}
 	return req_reply_take(r, 200, &out);
 }
 
@@ -908,6 +909,11 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 		      &seq);
 	if (rc != DF_OK)
 		return rc;
+	/* the holder's draft notes become final as the file leaves them */
+	if (m == M_SEND || m == M_CLOSE)
+		rc = files_notes_finalize(db, f->id, f->holder, r->who.user_id);
+	if (rc != DF_OK)
+		return rc;
 	/* the time limit: a send sets the target's, a file back with the
 	 * sender or reopened starts one, an unparked one moves its due on */
 	if (m == M_SEND) {
@@ -1018,6 +1024,20 @@ static const struct migration migrations[] = {
 	     " file_id BIGINT NOT NULL, stage BIGINT NOT NULL, level TEXT NOT NULL, post_id BIGINT NOT NULL,"
 	     " person_id BIGINT, days INT NOT NULL, created_at BIGINT NOT NULL,"
 	     " PRIMARY KEY (file_id, stage, level));" },
+	/* E-filing (notes.c): the noting side and the correspondence side. */
+	{ 3, "CREATE TABLE file_notes ("
+	     " id BIGINT PRIMARY KEY, file_id BIGINT NOT NULL, para INT, status TEXT NOT NULL, body TEXT NOT NULL,"
+	     " author_post BIGINT NOT NULL, author_person BIGINT, author_user BIGINT NOT NULL,"
+	     " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, final_at BIGINT, sha256 TEXT,"
+	     " UNIQUE (file_id, para));"
+	     "CREATE INDEX file_notes_file ON file_notes (file_id, author_post);"
+	     "CREATE TABLE file_letters ("
+	     " id BIGINT PRIMARY KEY, file_id BIGINT NOT NULL, status TEXT NOT NULL, addressee TEXT NOT NULL,"
+	     " subject TEXT NOT NULL, body TEXT NOT NULL, drafted_by_post BIGINT NOT NULL,"
+	     " drafted_by_user BIGINT NOT NULL, approved_by_post BIGINT, approved_by_person BIGINT,"
+	     " approved_at BIGINT, issued_by_post BIGINT, issued_at BIGINT, dispatch_no BIGINT,"
+	     " dispatch_year INT, sha256 TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+	     "CREATE INDEX file_letters_file ON file_letters (file_id);" },
 };
 
 static const struct job_def jobs[] = {
@@ -1026,7 +1046,7 @@ static const struct job_def jobs[] = {
 
 static const char *const events[] = {
 	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
-	"files.reopen", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
+	"files.reopen", "files.note.final", "files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
 };
 
 static const struct route routes[] = {
@@ -1046,6 +1066,14 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/files/{id}/unpark", file_unpark, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/close", file_close, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/reopen", file_reopen, "files.write", BODY_MAX, OPTIONAL_JSON },
+	{ "GET", "/api/v1/files/{id}/notes", notes_get, "files.read", 0, 0 },
+	{ "POST", "/api/v1/files/{id}/notes", notes_post, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
+	{ "PUT", "/api/v1/notes/{id}", note_put, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
+	{ "DELETE", "/api/v1/notes/{id}", note_delete, "files.read", 0, 0 },
+	{ "POST", "/api/v1/files/{id}/letters", letters_post, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
+	{ "PUT", "/api/v1/letters/{id}", letter_put, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
+	{ "POST", "/api/v1/letters/{id}/approve", letter_approve, "files.read", 0, 0 },
+	{ "POST", "/api/v1/letters/{id}/issue", letter_issue, "files.read", 0, 0 },
 };
 
 const struct module files_module = {

@@ -16,6 +16,7 @@
 
 struct db;
 struct request;
+struct stmt;
 
 #define FILES_SUBJECT_MAX 500   /* bytes of a subject */
 #define FILES_REMARK_MAX 2000   /* bytes of a remark or a park reason */
@@ -92,6 +93,11 @@ int receipt_json(struct db *db, int64_t id, json_t **out) DF_WUR;
 int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int64_t id, const struct file_row *f,
 		   const char *field) DF_WUR;
 
+/* files_rows - a JSON array of the rows of sql (?1 = id): row(st, arg,
+ * &item) makes each row's item (NULL: leave the row out) or fails. */
+int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
+	       void *arg, json_t **out) DF_WUR;
+
 /* files_counter_next - the next value (from 1) of the named counter,
  * inside the caller's transaction. */
 int files_counter_next(struct db *db, const char *name, int64_t *out) DF_WUR;
@@ -104,6 +110,25 @@ struct app;
  * files.overdue_s (files_overdue_interval). */
 int files_overdue_job(struct app *app, struct db *db);
 int files_overdue_interval(const struct app *app);
+
+/* files_notes_finalize - inside a move's transaction: the draft notes of
+ * post on file become final (the file's next paragraphs, with the SHA-256
+ * of their text), each audited ("files.note.final") as done by actor. */
+int files_notes_finalize(struct db *db, int64_t file, int64_t post, int64_t actor) DF_WUR;
+
+/* files_efiling_json - set "notes" (final ones, and the drafts of a's
+ * posts) and "letters" on the file object o. */
+int files_efiling_json(struct db *db, const struct actor *a, int64_t file, json_t *o) DF_WUR;
+
+/* Handlers (notes.c). */
+int notes_get(struct request *r);
+int notes_post(struct request *r);
+int note_put(struct request *r);
+int note_delete(struct request *r);
+int letters_post(struct request *r);
+int letter_put(struct request *r);
+int letter_approve(struct request *r);
+int letter_issue(struct request *r);
 
 /* Handlers (api_receipts.c). */
 int receipts_post(struct request *r);

@@ -693,3 +693,90 @@ test('time limits: due in working days, overdue shown, reminded then escalated',
   assert.equal((await getFile(dc, f.id)).overdue, false);
   assert.ok(!(await box(cs, 'overdue')).includes(f.id));
 });
+
+// ---------------------------------------------------------------------------
+// 7. E-filing (issue 6, point 5): notes are drafted and edited by the post
+// holding the file and become final, numbered and immutable when the file
+// moves on, each audited with the SHA-256 of its text; a draft letter is
+// approved by another post than the one that drafted it (its text is then
+// fixed and hashed) and issued by the file's own office with a dispatch
+// number.
+
+test('e-filing: notes final once the file moves, letters approved and issued', async (t) => {
+  const crypto = require('node:crypto');
+  const sha = (s) => crypto.createHash('sha256').update(s).digest('hex');
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, comm, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta', 'cs']);
+  const f = await create(fo, { subject: 'Repair of schools after the floods' });
+  const NOTES = `${FILES}/${f.id}/notes`;
+
+  // a draft: written and edited by the holder, seen by nobody else
+  const d1 = await ok(fo.c.post(NOTES, { body: 'Submitted for kind approval.' }), 201);
+  assert.equal(d1.status, 'draft');
+  assert.equal(d1.para, null);
+  assertProblem(await fo.c.post(NOTES, { body: 'A second draft' }), 409);
+  const e1 = await ok(fo.c.put(`/api/v1/notes/${d1.id}`, { body: 'Submitted for kind approval of Rs. 2.5 million.' }));
+  assert.equal(e1.body, 'Submitted for kind approval of Rs. 2.5 million.');
+  assert.deepEqual((await ok(dc.c.get(NOTES))).items, [], 'a draft is its author\'s alone');
+  assertProblem(await dc.c.put(`/api/v1/notes/${d1.id}`, { body: 'tampered' }), 404);
+  assertProblem(await cs.c.post(NOTES, { body: 'not the holder' }), 403);
+  assertProblem(await fo.c.post(NOTES, {}), 422, 'body');
+
+  // the file moves: the draft is final, paragraph 1, hashed and audited
+  await ok(fo.c.post(`${FILES}/${f.id}/send`, { to_post: dc.post, remark: 'please see' }));
+  const [n1] = (await ok(dc.c.get(NOTES))).items;
+  assert.equal(n1.id, d1.id);
+  assert.equal(n1.status, 'final');
+  assert.equal(n1.para, 1);
+  assert.equal(n1.sha256, sha(e1.body));
+  assert.equal(n1.author.post_id, fo.post);
+  assertProblem(await fo.c.put(`/api/v1/notes/${d1.id}`, { body: 'changed after' }), 409);
+  assertProblem(await dc.c.put(`/api/v1/notes/${d1.id}`, { body: 'changed after' }), 409);
+  assertProblem(await fo.c.del(`/api/v1/notes/${d1.id}`), 409);
+  assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event = 'files.note.final'`).trim(), '1');
+  assertProblem(await dc.c.post(NOTES, { body: 'in transit' }), 403); // not received yet: not the holder
+
+  // the DC notes and drafts the reply; approving one's own draft is refused
+  await ok(dc.c.post(`${FILES}/${f.id}/receive`));
+  const d2 = await ok(dc.c.post(NOTES, { body: 'Recommended. Draft reply placed below.' }), 201);
+  assertProblem(await dc.c.post(NOTES, { body: 'x' }), 409);
+  const letter = await ok(dc.c.post(`${FILES}/${f.id}/letters`, {
+    to: 'The Headmaster, GHS Sariab, Quetta', subject: 'Repair of classrooms', body: 'Your request is under process.',
+  }), 201);
+  assert.equal(letter.status, 'draft');
+  assertProblem(await dc.c.post(`${FILES}/${f.id}/letters`, { to: 'x', subject: 'y' }), 422, 'body');
+  const amended = await ok(dc.c.put(`/api/v1/letters/${letter.id}`, { body: 'Your request has been approved.' }));
+  assert.equal(amended.body, 'Your request has been approved.');
+  assert.equal(amended.to, letter.to);
+  assertProblem(await dc.c.post(`/api/v1/letters/${letter.id}/approve`), 403);
+
+  // the Commissioner approves: the text is fixed and hashed
+  await ok(dc.c.post(`${FILES}/${f.id}/send`, { to_post: comm.post }));
+  assertProblem(await comm.c.post(`/api/v1/letters/${letter.id}/approve`), 403); // in transit: not theirs yet
+  await ok(comm.c.post(`${FILES}/${f.id}/receive`));
+  const approved = await ok(comm.c.post(`/api/v1/letters/${letter.id}/approve`));
+  assert.equal(approved.status, 'approved');
+  assert.equal(approved.approved_by_post, comm.post);
+  assert.equal(approved.sha256, sha(`${letter.to}\0${letter.subject}\0${amended.body}\0`));
+  assertProblem(await comm.c.put(`/api/v1/letters/${letter.id}`, { body: 'changed' }), 409);
+  assertProblem(await comm.c.post(`/api/v1/letters/${letter.id}/approve`), 409);
+  assertProblem(await comm.c.post(`/api/v1/letters/${letter.id}/issue`), 403); // not the file's office
+
+  // back in the file's own office it is issued, with the office's dispatch number
+  await ok(comm.c.post(`${FILES}/${f.id}/send`, { to_post: fo.post }));
+  await ok(fo.c.post(`${FILES}/${f.id}/receive`));
+  const issued = await ok(fo.c.post(`/api/v1/letters/${letter.id}/issue`));
+  assert.equal(issued.status, 'issued');
+  assert.equal(issued.dispatch, '1/2026');
+  assert.equal(issued.sha256, approved.sha256);
+  assertProblem(await fo.c.post(`/api/v1/letters/${letter.id}/issue`), 409);
+
+  // the file shows both sides: the final notes in order, and the letter
+  const full = await getFile(fo, f.id);
+  assert.deepEqual(full.notes.map((n) => [n.para, n.status, n.author.post_id]), [[1, 'final', fo.post], [2, 'final', dc.post]]);
+  assert.equal(full.notes[1].id, d2.id);
+  assert.deepEqual(full.letters.map((l) => [l.id, l.status, l.dispatch]), [[letter.id, 'issued', '1/2026']]);
+  assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event IN ('files.letter.approve', 'files.letter.issue')`).trim(), '2');
+});
