@@ -384,20 +384,31 @@ int audit_append(struct db *db, const char *event, const char *object_type, int6
 	return rc;
 }
 
-int audit_append_json(struct db *db, const char *event, const char *object_type, int64_t object_id,
-		      int64_t actor, json_t *record)
+char *audit_record_text(const json_t *record)
+{
+	return record ? json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+}
+
+int audit_append_json_at(struct db *db, const char *event, const char *object_type, int64_t object_id,
+			 int64_t actor, json_t *record, int64_t *index)
 {
 	char *text = NULL;
 	int rc;
 
 	if (!record)
 		return DF_EINVAL;
-	text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	text = audit_record_text(record);
 	if (!text)
 		return DF_ENOMEM;
-	rc = audit_append(db, event, object_type, object_id, actor, text, strlen(text), NULL);
+	rc = audit_append(db, event, object_type, object_id, actor, text, strlen(text), index);
 	free(text);
 	return rc;
+}
+
+int audit_append_json(struct db *db, const char *event, const char *object_type, int64_t object_id,
+		      int64_t actor, json_t *record)
+{
+	return audit_append_json_at(db, event, object_type, object_id, actor, record, NULL);
 }
 
 /* ------------------------------------------------------------ the key */

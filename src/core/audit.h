@@ -97,9 +97,18 @@ struct audit_cp {
  * (roll back and retry the whole transaction); else a store error. */
 int audit_append(struct db *db, const char *event, const char *object_type, int64_t object_id,
 		 int64_t actor, const void *record, size_t len, int64_t *index) DF_WUR;
-/* audit_append_json - audit_append with record = compact, key-sorted JSON. */
+/* audit_append_json - audit_append with record = compact, key-sorted JSON
+ * (audit_record_text). */
 int audit_append_json(struct db *db, const char *event, const char *object_type, int64_t object_id,
 		      int64_t actor, json_t *record) DF_WUR;
+/* audit_append_json_at - audit_append_json, the leaf's index into *index
+ * (may be NULL): for a writer that shows its proof later. */
+int audit_append_json_at(struct db *db, const char *event, const char *object_type, int64_t object_id,
+			 int64_t actor, json_t *record, int64_t *index) DF_WUR;
+/* audit_record_text - the record bytes audit_append_json hashes for record:
+ * compact JSON, keys sorted (malloc'd; NULL when out of memory or record is
+ * NULL).  A reader that rebuilds a record shows these to a verifier. */
+char *audit_record_text(const json_t *record);
 /* audit_load_key - load the Ed25519 key from app->cfg.key_file into app;
  * with create set, make it (mode 0600) when the file is missing.  The file
  * holds the 64-byte libsodium secret key as 128 hex characters and a

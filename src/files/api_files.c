@@ -336,50 +336,58 @@ int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
 	return rc;
 }
 
+/* movement_record - the audit record of a movement: the file, the step and
+ * the posts, never the remark's words (files_history rebuilds it to show
+ * what the leaf's record_hash is the hash of). */
+static json_t *movement_record(int64_t file, int64_t seq, const char *action, int64_t from_post, int64_t to_post,
+			       const char *due)
+{
+	return json_pack("{s:o, s:I, s:s, s:o, s:o, s:s?}", "file_id", json_id(file), "seq", (json_int_t)seq, "action",
+			 action, "from_post", from_post ? json_id(from_post) : json_null(), "to_post",
+			 to_post ? json_id(to_post) : json_null(), "due", due);
+}
+
 /* movement - add the next movement of f (seq after the last; into
- * *seq_out, which may be NULL) and its audit leaf "files.<action>". */
+ * *seq_out, which may be NULL) with its audit leaf "files.<action>",
+ * whose index the movement keeps. */
 static int movement(struct request *r, struct db *db, int64_t file, const char *action, int64_t from_post,
 		    int64_t to_post, const char *remark, const char *due, int64_t *seq_out)
 {
 	static const char sql[] = "INSERT INTO file_movements (file_id, seq, action, from_post, to_post, by_user,"
-				  " by_person, remark, due, at_ms) VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1"
-				  " FROM file_movements WHERE file_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq";
+				  " by_person, remark, due, at_ms, audit_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+				  " ?9, ?10, ?11)";
+	const int64_t p[] = { file };
 	struct stmt *st = NULL;
 	char event[32];
-	int64_t seq = 0;
-	json_t *rec;
-	int rc = db_prepare(db, sql, &st);
+	int64_t seq = 0, index = 0;
+	json_t *rec = NULL;
+	int rc = db_query_i64(db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM file_movements WHERE file_id = ?1", 1, p, &seq);
 
+	if (rc == DF_OK) {
+		rec = movement_record(file, seq, action, from_post, to_post, due);
+		snprintf(event, sizeof event, "files.%s", action);
+		rc = rec ? audit_append_json_at(db, event, "file", file, r->who.user_id, rec, &index) : DF_ENOMEM;
+		json_decref(rec);
+	}
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
 	if (rc != DF_OK)
 		return rc;
 	stmt_bind_i64(st, 1, file);
-	stmt_bind_text(st, 2, action, -1);
-	stmt_bind_id(st, 3, from_post);
-	stmt_bind_id(st, 4, to_post);
-	stmt_bind_i64(st, 5, r->who.user_id);
-	stmt_bind_id(st, 6, r->who.person_id);
-	stmt_bind_text(st, 7, remark, -1);
-	stmt_bind_text(st, 8, due, -1);
-	stmt_bind_i64(st, 9, clock_now_ms());
+	stmt_bind_i64(st, 2, seq);
+	stmt_bind_text(st, 3, action, -1);
+	stmt_bind_id(st, 4, from_post);
+	stmt_bind_id(st, 5, to_post);
+	stmt_bind_i64(st, 6, r->who.user_id);
+	stmt_bind_id(st, 7, r->who.person_id);
+	stmt_bind_text(st, 8, remark, -1);
+	stmt_bind_text(st, 9, due, -1);
+	stmt_bind_i64(st, 10, clock_now_ms());
+	stmt_bind_i64(st, 11, index);
 	rc = stmt_step(st);
-	if (rc == STMT_ROW) {
-		seq = stmt_i64(st, 0);
-		rc = DF_OK;
-	} else if (rc == DF_OK) {
-		rc = DF_EINTERNAL;
-	}
 	stmt_done(st);
-	if (rc != DF_OK)
-		return rc;
-	if (seq_out)
+	if (rc == DF_OK && seq_out)
 		*seq_out = seq;
-	/* the leaf names the posts and the step, never the remark's words */
-	rec = json_pack("{s:o, s:I, s:s, s:o, s:o, s:s?}", "file_id", json_id(file), "seq", (json_int_t)seq,
-			"action", action, "from_post", from_post ? json_id(from_post) : json_null(), "to_post",
-			to_post ? json_id(to_post) : json_null(), "due", due);
-	snprintf(event, sizeof event, "files.%s", action);
-	rc = rec ? audit_append_json(db, event, "file", file, r->who.user_id, rec) : DF_ENOMEM;
-	json_decref(rec);
 	return rc;
 }
 
@@ -731,6 +739,79 @@ int files_get(struct request *r)
 	return req_reply_take(r, 200, &out);
 }
 
+/* ---- GET /api/v1/files/{id}/history ------------------------------------ */
+
+/* history_row - a movement with its audit leaf and record (files_rows). */
+static int history_row(struct stmt *st, void *arg, json_t **item)
+{
+	struct db *db = arg;
+	struct audit_leaf leaf;
+	char bytes[AUDIT_LEAF_MAX], *record = NULL;
+	size_t len = 0;
+	json_t *rec = NULL, *audit = json_null();
+	int rc = movement_row(st, NULL, item);
+
+	if (rc != DF_OK || stmt_isnull(st, 9))
+		return rc; /* a movement from before leaves were kept with it */
+	rc = audit_leaf_get(db, (uint64_t)stmt_i64(st, 9), &leaf);
+	if (rc == DF_OK)
+		rc = audit_leaf_bytes(&leaf, bytes, &len);
+	if (rc == DF_OK) {
+		rec = movement_record(stmt_i64(st, 10), stmt_i64(st, 0), stmt_text(st, 1),
+				      stmt_isnull(st, 2) ? 0 : stmt_i64(st, 2), stmt_isnull(st, 3) ? 0 : stmt_i64(st, 3),
+				      stmt_text(st, 7));
+		record = audit_record_text(rec);
+		audit = record ? json_pack("{s:I, s:s%, s:s, s:s}", "index", (json_int_t)leaf.index, "leaf", bytes, len,
+					   "leaf_hash", leaf.leaf_hash, "record", record)
+			       : NULL;
+		rc = audit ? DF_OK : DF_ENOMEM;
+	}
+	json_decref(rec);
+	free(record);
+	if (rc == DF_OK)
+		json_object_set_new(*item, "audit", audit);
+	else {
+		json_decref(*item);
+		*item = NULL;
+	}
+	return rc;
+}
+
+int file_history(struct request *r);
+int file_history(struct request *r)
+{
+	struct file_row f;
+	struct actor a;
+	struct audit_cp cp;
+	struct db *db = NULL;
+	json_t *items = NULL, *out = NULL, *checkpoint = json_null();
+	int status = load_visible(r, &db, &a, &f), rc;
+
+	if (status)
+		return status;
+	rc = files_rows(db, "SELECT m.seq, m.action, m.from_post, m.to_post, m.by_person, p.name, m.remark, m.due,"
+			    " m.at_ms, m.audit_index, m.file_id FROM file_movements m"
+			    " LEFT JOIN people p ON p.id = m.by_person WHERE m.file_id = ?1 ORDER BY m.seq",
+			f.id, history_row, db, &items);
+	if (rc == DF_OK) {
+		int c = audit_latest(db, &cp);
+
+		if (c == DF_OK)
+			checkpoint = json_pack("{s:I, s:s, s:I, s:s, s:s}", "size", (json_int_t)cp.size, "root", cp.root,
+					       "at", (json_int_t)cp.at, "signature", cp.signature, "key_id", cp.key_id);
+		else if (c != DF_ENOTFOUND)
+			rc = c;
+	}
+	if (rc != DF_OK) {
+		json_decref(items);
+		json_decref(checkpoint);
+		return req_fail(r, rc);
+	}
+	out = json_pack("{s:o, s:s, s:o, s:o}", "file_id", json_id(f.id), "number", f.number, "checkpoint",
+			checkpoint ? checkpoint : json_null(), "items", items);
+	return req_reply_take(r, 200, &out);
+}
+
 /* ---- moves ------------------------------------------------------------- */
 
 enum move { M_SEND, M_RECEIVE, M_PULL_BACK, M_PARK, M_UNPARK, M_CLOSE, M_REOPEN };
@@ -1038,6 +1119,11 @@ static const struct migration migrations[] = {
 	     " approved_at BIGINT, issued_by_post BIGINT, issued_at BIGINT, dispatch_no BIGINT,"
 	     " dispatch_year INT, sha256 TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
 	     "CREATE INDEX file_letters_file ON file_letters (file_id);" },
+	/* The audit leaf of each movement, for the timeline's proofs. */
+	{ 4, "ALTER TABLE file_movements ADD COLUMN audit_index BIGINT;" },
+	/* The citizen's code of a receipt, kept as its SHA-256. */
+	{ 5, "ALTER TABLE receipts ADD COLUMN code_hash TEXT;"
+	     "CREATE INDEX receipts_diary ON receipts (year, diary_no);" },
 };
 
 static const struct job_def jobs[] = {
@@ -1055,6 +1141,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/receipts", receipts_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/receipts", receipts_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/receipt-status", receipt_status, PERM_PUBLIC, 0, 0 },
 	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/files", files_get, "files.read", 0, 0 },
@@ -1066,6 +1153,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/files/{id}/unpark", file_unpark, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/close", file_close, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/reopen", file_reopen, "files.write", BODY_MAX, OPTIONAL_JSON },
+	{ "GET", "/api/v1/files/{id}/history", file_history, "files.read", 0, 0 },
 	{ "GET", "/api/v1/files/{id}/notes", notes_get, "files.read", 0, 0 },
 	{ "POST", "/api/v1/files/{id}/notes", notes_post, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
 	{ "PUT", "/api/v1/notes/{id}", note_put, "files.read", NOTE_BODY_MAX, ROUTE_JSON },

@@ -18,13 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 #include "core/audit.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/http.h"
 #include "core/id.h"
 #include "core/store.h"
 #include "files_int.h"
+
+#define RECEIPT_CODE_BYTES 6   /* the code on the slip: 48 random bits */
+#define RECEIPT_CODE_LEN 10    /* as base32 */
 
 static const char *const modes[] = { "post", "hand", "courier", "email", "fax", "portal", NULL };
 
@@ -139,8 +144,8 @@ int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int6
 
 int receipts_post(struct request *r)
 {
-	static const char sql[] = "INSERT INTO receipts (" RECEIPT_COLS ", created_by, created_post) VALUES (?1, ?2,"
-				  " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14)";
+	static const char sql[] = "INSERT INTO receipts (" RECEIPT_COLS ", created_by, created_post, code_hash) VALUES"
+				  " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15)";
 	const char *sender = NULL, *address = NULL, *subject = NULL, *mode = NULL;
 	json_t *body = r->body_json, *out = NULL, *rec = NULL;
 	cal_day today = cal_day_of_instant(clock_now_ms()), received = today, letter = 0;
@@ -148,7 +153,7 @@ int receipts_post(struct request *r)
 	struct stmt *st = NULL;
 	struct actor a;
 	struct db *db = NULL;
-	char counter[80], d_received[11], d_letter[11];
+	char counter[80], d_received[11], d_letter[11], code[RECEIPT_CODE_LEN + 1], code_hash[65];
 	int64_t id = id_next(), diary = 0;
 	int has_letter = json_object_get(body, "letter_date") != NULL, k, y, m, d, rc;
 
@@ -175,6 +180,10 @@ int receipts_post(struct request *r)
 	cal_format(received, d_received);
 	if (has_letter)
 		cal_format(letter, d_letter);
+	rc = auth_random_base32(RECEIPT_CODE_BYTES, code, sizeof code);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	auth_sha256_hex(code, strlen(code), code_hash);
 	rc = db_begin(db);
 	if (rc == DF_OK)
 		rc = files_counter_next(db, counter, &diary);
@@ -195,6 +204,7 @@ int receipts_post(struct request *r)
 		stmt_bind_i64(st, 12, clock_now_ms());
 		stmt_bind_i64(st, 13, r->who.user_id);
 		stmt_bind_i64(st, 14, by->post);
+		stmt_bind_text(st, 15, code_hash, -1);
 		rc = stmt_step(st);
 		stmt_done(st);
 	}
@@ -209,6 +219,8 @@ int receipts_post(struct request *r)
 		rc = receipt_json(db, id, &out);
 	if (rc != DF_OK)
 		return req_fail(r, rc);
+	/* shown once, for the acknowledgement slip; kept only as its hash */
+	json_object_set_new(out, "code", json_string(code));
 	return req_reply_take(r, 201, &out);
 }
 
@@ -463,4 +475,126 @@ int scheme_put(struct request *r)
 	if (rc != DF_OK)
 		return req_fail(r, rc);
 	return scheme_reply(r, db, department, 200);
+}
+
+/* ---- the citizen's status check ----------------------------------------- */
+
+/* status_find - the receipt with diary number n of year whose code hashes to
+ * hash (compared in constant time); DF_ENOTFOUND if none. */
+static int status_find(struct db *db, int64_t n, int64_t year, const char *hash, int64_t *id)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT id, code_hash FROM receipts WHERE year = ?1 AND diary_no = ?2", &st);
+	int found = 0;
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, year);
+	stmt_bind_i64(st, 2, n);
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		const char *h = stmt_text(st, 1);
+
+		if (h && strlen(h) == 64 && sodium_memcmp(h, hash, 64) == 0) {
+			*id = stmt_i64(st, 0);
+			found = 1;
+		}
+	}
+	stmt_done(st);
+	if (rc == DF_OK && !found)
+		rc = DF_ENOTFOUND;
+	return rc;
+}
+
+/* status_json - what a citizen is told of receipt id: its diary, day and
+ * subject, the office, and the state of the file it went into (who has it
+ * unless the file is graded confidential or secret), never a note or a
+ * remark. */
+static int status_json(struct db *db, int64_t id, json_t **out)
+{
+	json_t *o = NULL, *file = json_null();
+	struct file_row f;
+	int64_t fid = 0;
+	int rc = receipt_json(db, id, &o);
+
+	if (rc == DF_OK && json_is_string(json_object_get(o, "file_id")))
+		rc = json_parse_id(json_object_get(o, "file_id"), &fid);
+	if (rc == DF_OK && fid)
+		rc = file_read(db, fid, &f);
+	if (rc == DF_OK && fid) {
+		const int64_t p[] = { fid };
+		int64_t last = 0;
+		int graded = strcmp(f.security, "confidential") == 0 || strcmp(f.security, "secret") == 0;
+		char since[11] = "";
+		struct posting_ref post;
+		json_t *with = json_null();
+
+		rc = db_query_i64(db, "SELECT MAX(at_ms) FROM file_movements WHERE file_id = ?1", 1, p, &last);
+		if (rc == DF_OK)
+			cal_format(cal_day_of_instant(last), since);
+		if (rc == DF_OK && !graded && people_post_ref(db, f.to_post ? f.to_post : f.holder, &post) == DF_OK)
+			with = json_pack("{s:s}", "designation", post.designation);
+		file = json_pack("{s:s, s:s, s:o}", "status",
+				 strcmp(f.status, "open") == 0 ? "in process" : f.status, "since", since, "with",
+				 with ? with : json_null());
+	}
+	if (rc == DF_OK) {
+		json_t *status = json_pack("{s:O, s:O, s:O, s:O, s:s, s:o}", "diary", json_object_get(o, "diary"),
+					   "received_on", json_object_get(o, "received_on"), "subject",
+					   json_object_get(o, "subject"), "office", json_object_get(o, "office"), "status",
+					   fid ? "filed" : "received", "file", file ? file : json_null());
+
+		file = NULL;
+		json_decref(o);
+		o = status;
+		rc = o ? DF_OK : DF_ENOMEM;
+	}
+	json_decref(file);
+	if (rc != DF_OK) {
+		json_decref(o);
+		o = NULL;
+	}
+	*out = o;
+	return rc;
+}
+
+int receipt_status(struct request *r)
+{
+	const char *diary = req_query(r, "diary"), *code = req_query(r, "code");
+	char upper[RECEIPT_CODE_LEN + 1], hash[65], key[32];
+	struct db *db = NULL;
+	json_t *out = NULL;
+	long long n = 0, year = 0;
+	int64_t retry = 0, id = 0;
+	int used = 0, rc;
+
+	if (!diary || sscanf(diary, "%lld/%lld%n", &n, &year, &used) != 2 || (size_t)used != strlen(diary) || n < 1 ||
+	    year < 1900 || year > 9999 || diary[0] < '0' || diary[0] > '9')
+		return req_problem_field(r, 400, "diary", "diary is the number on the slip, e.g. 12/2026");
+	if (!code || strlen(code) != RECEIPT_CODE_LEN)
+		return req_problem_field(r, 400, "code", "code is the %d characters on the slip", RECEIPT_CODE_LEN);
+	for (size_t i = 0; i <= RECEIPT_CODE_LEN; i++)
+		upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
+	auth_sha256_hex(upper, strlen(upper), hash);
+	snprintf(key, sizeof key, "receipt:%lld/%lld", n, year);
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = auth_throttle_check(r->app, db, key, r->ip, &retry);
+	if (rc < 0)
+		return req_fail(r, rc);
+	if (rc == 1) {
+		req_retry_after(r, (long long)retry);
+		return req_problem(r, 429, "too many wrong codes; try again in %lld seconds", (long long)retry);
+	}
+	rc = status_find(db, (int64_t)n, (int64_t)year, hash, &id);
+	if (rc == DF_ENOTFOUND) {
+		rc = auth_throttle_fail(r->app, db, key, r->ip);
+		if (rc != DF_OK)
+			return req_fail(r, rc);
+		return req_problem(r, 404, "no receipt has this diary number and code");
+	}
+	if (rc == DF_OK)
+		rc = status_json(db, id, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 200, &out);
 }

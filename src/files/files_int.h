@@ -136,6 +136,7 @@ int receipts_get(struct request *r);
 int receipt_get(struct request *r);
 int receipt_put_up_post(struct request *r);
 int scheme_get(struct request *r);
+int receipt_status(struct request *r); /* public: GET /api/v1/receipt-status */
 int scheme_put(struct request *r);
 
 /* files_scheme_of - the pattern of department's scheme into out

@@ -780,3 +780,136 @@ test('e-filing: notes final once the file moves, letters approved and issued', a
   assert.deepEqual(full.letters.map((l) => [l.id, l.status, l.dispatch]), [[letter.id, 'issued', '1/2026']]);
   assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event IN ('files.letter.approve', 'files.letter.issue')`).trim(), '2');
 });
+
+// ---------------------------------------------------------------------------
+// 8. The movement history as a timeline (issue 6, point 8): each step comes
+// with its audit leaf and the record the leaf hashes, so a reader can check
+// it against a signed checkpoint: the record's SHA-256 is the leaf's
+// record_hash, the leaf is about this file and step, and the inclusion
+// proof (RFC 9162, public) leads from the leaf's hash to the signed root.
+// The check here is the one the web app runs in the browser.
+
+test('history: every movement proven in the signed audit log', async (t) => {
+  const crypto = require('node:crypto');
+  const H = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts)).digest();
+  const srv = await startServer({ set: ['audit.checkpoint_s=1'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc] = await people(srv, ['fo.quetta.edu', 'dc.quetta']);
+  const f = await create(fo, { subject: 'Proven history' });
+  await ok(fo.c.post(`${FILES}/${f.id}/send`, { to_post: dc.post, remark: 'see' }));
+  await ok(dc.c.post(`${FILES}/${f.id}/receive`));
+
+  // wait for a checkpoint that covers the last step
+  let h;
+  for (let i = 0; i < 100; i++) {
+    h = await ok(dc.c.get(`${FILES}/${f.id}/history`));
+    if (h.checkpoint && h.items.every((m) => m.audit && m.audit.index < h.checkpoint.size)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(h.items.map((m) => m.action), ['create', 'send', 'receive']);
+  const { checkpoint: cp } = h;
+  assert.ok(cp && h.items.every((m) => m.audit.index < cp.size), JSON.stringify(cp));
+
+  // the checkpoint is signed by the log's key
+  const key = await ok(new (require('./lib.js').Client)(srv.url).get('/api/v1/audit/key'));
+  const note = `daftar audit log\n${cp.size}\n${cp.root}\n${cp.at}\n`;
+  const pub = crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(key.public_key, 'hex')]), format: 'der', type: 'spki' });
+  assert.ok(crypto.verify(null, Buffer.from(note), pub, Buffer.from(cp.signature, 'hex')), 'signed checkpoint');
+
+  for (const m of h.items) {
+    const leaf = JSON.parse(m.audit.leaf);
+    assert.equal(leaf.event, `files.${m.action}`);
+    assert.equal(leaf.object_type, 'file');
+    assert.equal(leaf.object_id, f.id);
+    assert.equal(leaf.idx, m.audit.index);
+    // the record the leaf hashes is this step, and holds no remark
+    assert.equal(crypto.createHash('sha256').update(m.audit.record).digest('hex'), leaf.record_hash);
+    const rec = JSON.parse(m.audit.record);
+    assert.equal(rec.file_id, f.id);
+    assert.equal(rec.seq, m.seq);
+    assert.equal(rec.action, m.action);
+    assert.ok(!('remark' in rec));
+    // RFC 9162 2.1.3.2: from the leaf hash through the proof to the root
+    const leafHash = H(Buffer.from([0]), Buffer.from(m.audit.leaf));
+    assert.equal(leafHash.toString('hex'), m.audit.leaf_hash);
+    const proof = await ok(fo.c.get(`/api/v1/audit/proof/inclusion?index=${m.audit.index}&size=${cp.size}`));
+    let fn = m.audit.index;
+    let sn = cp.size - 1;
+    let r = leafHash;
+    for (const p of proof.proof.map((x) => Buffer.from(x, 'hex'))) {
+      assert.notEqual(sn, 0);
+      if ((fn & 1) === 1 || fn === sn) {
+        r = H(Buffer.from([1]), p, r);
+        if ((fn & 1) === 0) while ((fn & 1) === 0 && fn !== 0) { fn >>= 1; sn >>= 1; }
+      } else {
+        r = H(Buffer.from([1]), r, p);
+      }
+      fn >>= 1;
+      sn >>= 1;
+    }
+    assert.equal(sn, 0);
+    assert.equal(r.toString('hex'), cp.root, `step ${m.seq} is in the signed tree`);
+  }
+  // a reader who may not see the file gets no history
+  const kech = await who(srv, 'dc.kech');
+  assertProblem(await kech.c.get(`${FILES}/${f.id}/history`), 404);
+});
+
+// ---------------------------------------------------------------------------
+// 9. The citizen's status check (issue 6, point 9): the acknowledgement slip
+// carries the diary number and a code shown once; with both, anyone (no
+// sign-in) learns the state of the file the letter went into, never a note
+// or a remark; a wrong code is 404 and repeated wrong codes are 429.
+
+test('a citizen checks a receipt by its diary number and code, without seeing notes', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc] = await people(srv, ['fo.quetta.edu', 'dc.quetta']);
+  const { Client } = require('./lib.js');
+  const citizen = new Client(srv.url);
+  const STATUS = '/api/v1/receipt-status';
+
+  const rcpt = await ok(fo.c.post(RECEIPTS, { sender: 'Bibi Amina', subject: 'Scholarship for my daughter', mode: 'portal' }), 201);
+  assert.match(rcpt.code, /^[A-Z2-7]{10}$/);
+  assert.equal((await ok(fo.c.get(`${RECEIPTS}/${rcpt.id}`))).code, undefined, 'the code is shown once');
+  const q = (diary, code) => `${STATUS}?diary=${encodeURIComponent(diary)}&code=${encodeURIComponent(code)}`;
+
+  const s1 = await ok(citizen.get(q(rcpt.diary, rcpt.code)));
+  assert.equal(s1.status, 'received');
+  assert.equal(s1.diary, rcpt.diary);
+  assert.equal(s1.subject, 'Scholarship for my daughter');
+  assert.equal(s1.file, null);
+
+  // put in a file, noted and sent on: the citizen sees where it is, not what was written
+  const f = await create(fo, { subject: 'Scholarships 2026', receipts: [rcpt.id] });
+  await ok(fo.c.post(`${FILES}/${f.id}/notes`, { body: 'INTERNAL NOTE: eligibility doubtful' }), 201);
+  await ok(fo.c.post(`${FILES}/${f.id}/send`, { to_post: dc.post, remark: 'SECRET REMARK for the DC' }));
+  const s2 = await ok(citizen.get(q(rcpt.diary, rcpt.code.toLowerCase())));
+  assert.equal(s2.status, 'filed');
+  assert.equal(s2.file.status, 'in process');
+  assert.equal(s2.file.since, DAY);
+  const dcPost = (await ok(dc.c.get('/api/v1/me'))).postings[0].post;
+  assert.equal(s2.file.with.designation, dcPost.designation);
+  const text = JSON.stringify(s2);
+  assert.ok(!/INTERNAL NOTE|SECRET REMARK|notes|movements|Bibi Amina/.test(text), text);
+
+  // a graded file does not say who holds it
+  const r2 = await ok(fo.c.post(RECEIPTS, { sender: 'A. Khan', subject: 'Complaint', mode: 'hand' }), 201);
+  await create(fo, { subject: 'Inquiry', security: 'confidential', receipts: [r2.id] });
+  assert.equal((await ok(citizen.get(q(r2.diary, r2.code)))).file.with, null);
+
+  // wrong or malformed: 404 / 400, and guessing is throttled
+  assertProblem(await citizen.get(q('abc', rcpt.code)), 400, 'diary');
+  assertProblem(await citizen.get(q(rcpt.diary, 'SHORT')), 400, 'code');
+  assertProblem(await citizen.get(`${STATUS}?code=${rcpt.code}`), 400, 'diary');
+  let last;
+  for (let i = 0; i < 8; i++) {
+    last = await citizen.get(q(rcpt.diary, 'AAAAAAAAAA'));
+    if (last.status === 429) break;
+    assertProblem(last, 404);
+  }
+  assertProblem(last, 429);
+  assert.ok(Number(last.headers.get('retry-after')) > 0);
+});
