@@ -26,6 +26,7 @@
 #include "core/system.h"
 #include "files.h"
 #include "files_int.h"
+#include "org/restructure.h"
 #include "org/tree.h"
 
 #define BODY_MAX 16384
@@ -739,6 +740,98 @@ int files_get(struct request *r)
 	return req_reply_take(r, 200, &out);
 }
 
+/* ---- GET /api/v1/files/recipients --------------------------------------- */
+
+/* recipient_row - one post a file may be sent to (files_rows is keyed by
+ * one id; this query has text parameters, so it is walked here). */
+static json_t *recipient_row(struct stmt *st)
+{
+	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s}, s:{s:o, s:s}, s:o}", "post", "id", json_id(stmt_i64(st, 0)),
+			 "designation", stmt_text(st, 1), "unit", "id", json_id(stmt_i64(st, 2)), "name", stmt_text(st, 3),
+			 "department", "id", json_id(stmt_i64(st, 4)), "code", stmt_text(st, 5), "holder",
+			 stmt_isnull(st, 6) ? json_null() : json_pack("{s:s}", "name", stmt_text(st, 6)));
+}
+
+/* One word of the query: in the designation, the unit's name or the
+ * department's code (NULL: no such word). */
+#define WORD(w) " AND (CAST(" w " AS TEXT) IS NULL OR LOWER(p.designation) LIKE " w " ESCAPE '!'" \
+		" OR LOWER(v.name) LIKE " w " ESCAPE '!' OR LOWER(d.code) LIKE " w " ESCAPE '!')"
+#define WORDS_MAX 4
+
+int files_recipients(struct request *r);
+int files_recipients(struct request *r)
+{
+	static const char sql[] =
+		"SELECT p.id, p.designation, p.unit_id, v.name, p.department_id, d.code,"
+		" (SELECT pe.name FROM postings pg JOIN people pe ON pe.id = pg.person_id WHERE pg.post_id = p.id"
+		"  AND " ORG_ASOF("pg", "?1") " ORDER BY pg.valid_from LIMIT 1)"
+		" FROM posts p JOIN org_unit_versions v ON v.unit_id = p.unit_id AND " ORG_ASOF("v", "?1")
+		" JOIN org_departments d ON d.id = p.department_id"
+		" WHERE " ORG_ASOF("p", "?1") WORD("?2") WORD("?3") WORD("?4") WORD("?5")
+		" ORDER BY p.designation, v.name, p.id LIMIT ?6";
+	const char *q = req_query(r, "q");
+	char like[512], today[11];
+	const char *words[WORDS_MAX] = { NULL };
+	struct stmt *st = NULL;
+	struct db *db = NULL;
+	json_t *items = json_array(), *out = NULL;
+	int64_t limit = 20;
+	size_t at = 0, nwords = 0;
+	int rc;
+
+	if (!q || strlen(q) < 2 || strlen(q) > 100) {
+		json_decref(items);
+		return req_problem_field(r, 400, "q", "q is 2 to 100 characters of a designation, a unit or a department");
+	}
+	if (req_query_int(r, "limit", 1, 50, 20, &limit) != DF_OK) {
+		json_decref(items);
+		return r->problem_status;
+	}
+	/* each word as %word%, LIKE's own characters escaped, lower-cased
+	 * (ASCII); every word must match somewhere */
+	for (const char *c = q; *c && nwords < WORDS_MAX;) {
+		while (*c == ' ')
+			c++;
+		if (!*c)
+			break;
+		words[nwords++] = like + at;
+		like[at++] = '%';
+		for (; *c && *c != ' ' && at < sizeof like - 4; c++) {
+			if (*c == '%' || *c == '_' || *c == '!')
+				like[at++] = '!';
+			like[at++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		}
+		like[at++] = '%';
+		like[at++] = '\0';
+	}
+	if (nwords == 0) {
+		json_decref(items);
+		return req_problem_field(r, 400, "q", "q needs a word");
+	}
+	cal_format(cal_day_of_instant(clock_now_ms()), today);
+	rc = items ? req_db(r, &db) : DF_ENOMEM;
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc == DF_OK) {
+		stmt_bind_text(st, 1, today, -1);
+		for (int i = 0; i < WORDS_MAX; i++)
+			stmt_bind_text(st, 2 + i, words[i], -1);
+		stmt_bind_i64(st, 6, limit);
+		while ((rc = stmt_step(st)) == STMT_ROW)
+			if (json_array_append_new(items, recipient_row(st))) {
+				rc = DF_ENOMEM;
+				break;
+			}
+		stmt_done(st);
+	}
+	if (rc != DF_OK) {
+		json_decref(items);
+		return req_fail(r, rc);
+	}
+	out = json_pack("{s:o}", "items", items);
+	return req_reply_take(r, 200, &out);
+}
+
 /* ---- GET /api/v1/files/{id}/history ------------------------------------ */
 
 /* history_row - a movement with its audit leaf and record (files_rows). */
@@ -1145,6 +1238,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/files", files_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/files/recipients", files_recipients, "files.read", 0, 0 },
 	{ "GET", "/api/v1/files/{id}", file_get, "files.read", 0, 0 },
 	{ "POST", "/api/v1/files/{id}/send", file_send, "files.read", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files/{id}/receive", file_receive, "files.read", BODY_MAX, OPTIONAL_JSON },

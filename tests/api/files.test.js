@@ -913,3 +913,28 @@ test('a citizen checks a receipt by its diary number and code, without seeing no
   assertProblem(last, 429);
   assert.ok(Number(last.headers.get('retry-after')) > 0);
 });
+
+// ---------------------------------------------------------------------------
+// 10. Whom to send a file to: any post of the province, found by its
+// designation, unit or department, with who holds it today (a field officer
+// sends to the Deputy Commissioner, whom their own reach does not cover).
+
+test('recipients: posts found by designation, unit or department', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc] = await people(srv, ['fo.quetta.edu', 'dc.quetta']);
+  const dcPost = (await ok(dc.c.get('/api/v1/me'))).postings[0].post;
+  const found = await ok(fo.c.get(`${FILES}/recipients?q=${encodeURIComponent(`${dcPost.designation.toUpperCase()}  quetta`)}`));
+  const hit = found.items.find((i) => i.post.id === dc.post);
+  assert.ok(hit, JSON.stringify(found.items.slice(0, 3)));
+  assert.equal(hit.holder.name, dc.name);
+  assert.equal(hit.unit.id, dc.unit);
+  assert.ok(found.items.length <= 20);
+  const few = await ok(fo.c.get(`${FILES}/recipients?q=quetta&limit=3`));
+  assert.equal(few.items.length, 3);
+  assert.deepEqual((await ok(fo.c.get(`${FILES}/recipients?q=${encodeURIComponent('%_!')}`))).items, [], 'LIKE characters are literal');
+  assertProblem(await fo.c.get(`${FILES}/recipients?q=a`), 400, 'q');
+  assertProblem(await fo.c.get(`${FILES}/recipients?q=%20%20%20`), 400, 'q');
+  assertProblem(await fo.c.get(`${FILES}/recipients?q=quetta&limit=99`), 400, 'limit');
+});
