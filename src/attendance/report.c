@@ -728,18 +728,6 @@ static int read_by(struct request *r, int ranking, enum by *by)
 	return DF_EINVAL;
 }
 
-static const char *read_format(struct request *r)
-{
-	const char *f = req_query(r, "format");
-
-	if (!f || strcmp(f, "json") == 0)
-		return "json";
-	if (strcmp(f, "csv") == 0 || strcmp(f, "xlsx") == 0)
-		return f;
-	req_problem_field(r, 400, "format", "format is json, csv or xlsx");
-	return NULL;
-}
-
 int report_get(struct request *r)
 {
 	struct authz_area areas[AUTHZ_MAX_GRANTS];
@@ -762,7 +750,7 @@ int report_get(struct request *r)
 	calendar_init(&p.cal);
 	if (read_period(r, &from, &to) != DF_OK || read_by(r, 0, &by) != DF_OK)
 		return r->problem_status;
-	format = read_format(r);
+	format = sheet_format_query(r);
 	if (!format)
 		return r->problem_status;
 	if (req_query_id(r, "unit", &unit) != DF_OK || req_query_id(r, "department", &department) != DF_OK)
@@ -850,7 +838,7 @@ int ranking_get(struct request *r)
 	}
 	if (read_by(r, 1, &by) != DF_OK)
 		return r->problem_status;
-	format = read_format(r);
+	format = sheet_format_query(r);
 	if (!format)
 		return r->problem_status;
 	rc = req_db(r, &db);

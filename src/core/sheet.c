@@ -652,3 +652,15 @@ out:
 	buf_release(&out);
 	return status;
 }
+
+const char *sheet_format_query(struct request *r)
+{
+	const char *f = req_query(r, "format");
+
+	if (!f || strcmp(f, "json") == 0)
+		return "json";
+	if (strcmp(f, "csv") == 0 || strcmp(f, "xlsx") == 0)
+		return f;
+	req_problem_field(r, 400, "format", "format is json, csv or xlsx");
+	return NULL;
+}

@@ -145,4 +145,8 @@ int sheet_xlsx(const struct sheet *s, struct buf *out) DF_WUR;
  * failures go through req_fail(). */
 int sheet_reply(struct request *r, const struct sheet *s, const char *format, const char *filename_base);
 
+/* sheet_format_query - a report's ?format=: "json" (also when absent),
+ * "csv" or "xlsx"; NULL with a 400 problem naming "format" otherwise. */
+const char *sheet_format_query(struct request *r);
+
 #endif

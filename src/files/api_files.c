@@ -417,53 +417,59 @@ static int stage_due(struct db *db, const char *priority, cal_day day, cal_day *
 	return rc;
 }
 
-/* stage_set - a stage of file begins today with movement seq, due on due
- * (0: by its priority's time limit). */
-static int stage_set(struct db *db, int64_t file, const char *priority, int64_t seq, cal_day due)
+/* stage_set - the stage of file that movement seq begins (or resumes):
+ * since the day it counts from (0: today), due on due (0: by its
+ * priority's time limit after since). */
+static int stage_set(struct db *db, int64_t file, const char *priority, int64_t seq, cal_day due, cal_day since)
 {
 	static const char sql[] = "UPDATE files SET stage = ?2, stage_since = ?3, due = ?4, parked_on = NULL"
 				  " WHERE id = ?1";
 	struct stmt *st = NULL;
-	cal_day today = cal_day_of_instant(clock_now_ms());
-	char since[11], d[11];
-	int rc = due ? DF_OK : stage_due(db, priority, today, &due);
+	char s_since[11], d[11];
+	int rc;
 
+	if (!since)
+		since = cal_day_of_instant(clock_now_ms());
+	rc = due ? DF_OK : stage_due(db, priority, since, &due);
 	if (rc == DF_OK)
 		rc = db_prepare(db, sql, &st);
 	if (rc != DF_OK)
 		return rc;
-	cal_format(today, since);
+	cal_format(since, s_since);
 	cal_format(due, d);
 	stmt_bind_i64(st, 1, file);
 	stmt_bind_i64(st, 2, seq);
-	stmt_bind_text(st, 3, since, -1);
+	stmt_bind_text(st, 3, s_since, -1);
 	stmt_bind_text(st, 4, d, -1);
 	rc = stmt_step(st);
 	stmt_done(st);
 	return rc;
 }
 
-/* unpark_due - the due day of f moved on by the working days it was
- * parked (pendency stops while parked). */
-static int unpark_due(struct db *db, int64_t file, cal_day *due)
+/* unpark_shift - f's due day and the day its stage counts from, both moved
+ * on by the working days it was parked (pendency stops while parked: the
+ * report's replay, report.c, does the same). */
+static int unpark_shift(struct db *db, const struct file_row *f, cal_day *due, cal_day *since)
 {
-	const int64_t p[] = { file };
+	const int64_t p[] = { f->id };
 	struct calendar cal;
-	char s_due[16] = "", s_parked[16] = "";
-	cal_day old = 0, parked = 0, today = cal_day_of_instant(clock_now_ms());
-	int rc = db_query_text(db, "SELECT due FROM files WHERE id = ?1", 1, p, s_due, sizeof s_due);
+	char s_parked[16] = "";
+	cal_day old_due = 0, old_since = 0, parked = 0, today = cal_day_of_instant(clock_now_ms());
+	long days;
+	int rc = db_query_text(db, "SELECT parked_on FROM files WHERE id = ?1", 1, p, s_parked, sizeof s_parked);
 
-	if (rc == DF_OK)
-		rc = db_query_text(db, "SELECT parked_on FROM files WHERE id = ?1", 1, p, s_parked, sizeof s_parked);
+	*due = *since = 0;
 	if (rc != DF_OK)
 		return rc;
-	if (cal_parse(s_due, &old) != DF_OK || cal_parse(s_parked, &parked) != DF_OK) {
-		*due = 0; /* no due or no parking day kept: the limit starts again */
-		return DF_OK;
-	}
+	if (cal_parse(f->due, &old_due) != DF_OK || cal_parse(f->stage_since, &old_since) != DF_OK ||
+	    cal_parse(s_parked, &parked) != DF_OK)
+		return DF_OK; /* nothing kept to shift: the limit starts again today */
 	rc = system_calendar(db, &cal);
+	days = rc == DF_OK ? files_pending_days(&cal, parked, today) : 0;
 	if (rc == DF_OK)
-		rc = files_due_day(&cal, old, (int)files_pending_days(&cal, parked, today), due);
+		rc = files_due_day(&cal, old_due, (int)days, due);
+	if (rc == DF_OK)
+		rc = files_due_day(&cal, old_since, (int)days, since);
 	calendar_release(&cal);
 	return rc;
 }
@@ -563,7 +569,7 @@ int files_post(struct request *r)
 	if (rc == DF_OK)
 		rc = movement(r, db, id, "create", 0, by->post, NULL, NULL, NULL);
 	if (rc == DF_OK)
-		rc = stage_set(db, id, priority, 1, 0);
+		rc = stage_set(db, id, priority, 1, 0, 0);
 	if (rc == DF_OK)
 		rc = file_read(db, id, &f);
 	for (size_t i = 0; rc == DF_OK && i < json_array_size(receipts); i++) {
@@ -1095,15 +1101,15 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 
 		if (args->due[0] && cal_parse(args->due, &due) != DF_OK)
 			return DF_EINTERNAL;
-		rc = stage_set(db, f->id, f->priority, seq, due);
+		rc = stage_set(db, f->id, f->priority, seq, due, 0);
 	} else if (m == M_PULL_BACK || m == M_REOPEN) {
-		rc = stage_set(db, f->id, f->priority, seq, 0);
+		rc = stage_set(db, f->id, f->priority, seq, 0, 0);
 	} else if (m == M_UNPARK) {
-		cal_day due = 0;
+		cal_day due = 0, since = 0;
 
-		rc = unpark_due(db, f->id, &due);
+		rc = unpark_shift(db, f, &due, &since);
 		if (rc == DF_OK)
-			rc = stage_set(db, f->id, f->priority, seq, due);
+			rc = stage_set(db, f->id, f->priority, seq, due, since);
 	}
 	return rc;
 }
@@ -1235,6 +1241,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/receipts", receipts_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipt-status", receipt_status, PERM_PUBLIC, 0, 0 },
+	{ "GET", "/api/v1/reports/files/pendency", files_pendency_get, "files.read", 0, 0 },
 	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/files", files_get, "files.read", 0, 0 },

@@ -130,6 +130,9 @@ int letter_put(struct request *r);
 int letter_approve(struct request *r);
 int letter_issue(struct request *r);
 
+/* Handlers (report.c). */
+int files_pendency_get(struct request *r); /* GET /api/v1/reports/files/pendency */
+
 /* Handlers (api_receipts.c). */
 int receipts_post(struct request *r);
 int receipts_get(struct request *r);

@@ -938,3 +938,77 @@ test('recipients: posts found by designation, unit or department', async (t) => 
   assertProblem(await fo.c.get(`${FILES}/recipients?q=%20%20%20`), 400, 'q');
   assertProblem(await fo.c.get(`${FILES}/recipients?q=quetta&limit=99`), 400, 'limit');
 });
+
+// ---------------------------------------------------------------------------
+// 11. Pendency as of any day (issue 6, point 7): by post, office and
+// department, in ageing buckets of working days, parked files apart; the
+// figures are those of the moves this test makes, on the day asked.
+
+test('pendency report: figures match the moves, as of any day, in buckets', async (t) => {
+  const srv = await startServer({ set: ['auth.session_idle_s=2592000', 'auth.session_max_s=7776000'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK); // Wednesday 18 November 2026
+  const [fo, dc, comm, kech, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta', 'dc.kech', 'cs']);
+  const REPORT = '/api/v1/reports/files/pendency';
+  const row = (rep, post) => rep.rows.find((x) => x.post_id === post.post);
+
+  const f1 = await create(fo, { subject: 'One' });
+  const f2 = await create(fo, { subject: 'Two' });
+  const f3 = await create(fo, { subject: 'Three' });
+  await ok(fo.c.post(`${FILES}/${f1.id}/send`, { to_post: dc.post }));
+  await ok(fo.c.post(`${FILES}/${f3.id}/park`, { reason: 'awaiting funds' }));
+
+  // Monday 23rd: the DC receives f1 (pending with the DC since the 18th), f2 goes to the Commissioner
+  await srv.setClock('2026-11-23T05:00:00Z');
+  await ok(dc.c.post(`${FILES}/${f1.id}/receive`));
+  await ok(fo.c.post(`${FILES}/${f2.id}/send`, { to_post: comm.post }));
+  const check23 = (rep) => {
+    assert.equal(rep.as_of, '2026-11-23');
+    assert.deepEqual([row(rep, dc).pending, row(rep, dc).oldest_days, row(rep, dc).buckets['0-3']], [1, 3, 1]);
+    assert.deepEqual([row(rep, comm).pending, row(rep, comm).oldest_days], [1, 0]);
+    assert.deepEqual([row(rep, fo).pending, row(rep, fo).parked], [0, 1]);
+    assert.deepEqual([rep.totals.pending, rep.totals.parked, rep.totals.buckets['0-3']], [2, 1, 2]);
+  };
+  check23(await ok(cs.c.get(`${REPORT}?by=post`)));
+
+  // Monday 30th: eight and five working days on; the 23rd is still as it was
+  await srv.setClock('2026-11-30T05:00:00Z');
+  const r30 = await ok(cs.c.get(`${REPORT}?by=post`));
+  assert.deepEqual([row(r30, dc).oldest_days, row(r30, dc).buckets['8-15']], [8, 1]);
+  assert.deepEqual([row(r30, comm).oldest_days, row(r30, comm).buckets['4-7']], [5, 1]);
+  check23(await ok(cs.c.get(`${REPORT}?by=post&as_of=2026-11-23`)));
+  // before anything was opened there is nothing pending
+  assert.deepEqual((await ok(cs.c.get(`${REPORT}?as_of=2026-11-17`))).rows, []);
+
+  // unparked: the parked days do not count, so f3 starts again at 0
+  await ok(fo.c.post(`${FILES}/${f3.id}/unpark`));
+  const u = await ok(cs.c.get(`${REPORT}?by=post`));
+  assert.deepEqual([row(u, fo).pending, row(u, fo).parked, row(u, fo).oldest_days], [1, 0, 0]);
+  assert.equal((await getFile(fo, f3.id)).stage_since, '2026-11-30');
+
+  // by office and department: the same files, grouped
+  const dept = await ok(cs.c.get(`${REPORT}?by=department`));
+  assert.equal(dept.totals.pending, 3);
+  assert.equal(dept.rows.reduce((s, x) => s + x.pending, 0), 3);
+  const office = await ok(cs.c.get(`${REPORT}?by=office`));
+  assert.ok(office.rows.every((x) => x.unit_id && x.post_id === null));
+  assert.equal(office.rows.reduce((s, x) => s + x.pending, 0), 3);
+
+  // reach: Kech sees none of Quetta's posts
+  const k = await ok(kech.c.get(`${REPORT}?by=post`));
+  assert.ok(!k.rows.some((x) => [fo.post, dc.post, comm.post].includes(x.post_id)), JSON.stringify(k.rows));
+  assert.equal(k.totals.pending, 0);
+
+  // downloads and bad input
+  const csv = await cs.c.get(`${REPORT}?by=post&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.match(csv.text, /Pending/);
+  assert.match(csv.text, /8-15 days/);
+  const xlsx = await cs.c.get(`${REPORT}?format=xlsx`);
+  assert.equal(xlsx.status, 200);
+  assertProblem(await cs.c.get(`${REPORT}?as_of=2026-13-01`), 400, 'as_of');
+  assertProblem(await cs.c.get(`${REPORT}?as_of=2027-01-01`), 400, 'as_of');
+  assertProblem(await cs.c.get(`${REPORT}?by=room`), 400, 'by');
+  assertProblem(await cs.c.get(`${REPORT}?format=pdf`), 400, 'format');
+});
