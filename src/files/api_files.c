@@ -109,6 +109,30 @@ int files_writer(struct request *r, struct db **db, struct actor *a, const struc
 	return 0;
 }
 
+size_t files_like_words(const char *q, char *buf, size_t len, const char **words, size_t max)
+{
+	size_t at = 0, n = 0;
+
+	for (const char *c = q; c && *c && n < max && at + 4 < len;) {
+		while (*c == ' ')
+			c++;
+		if (!*c)
+			break;
+		words[n++] = buf + at;
+		buf[at++] = '%';
+		for (; *c && *c != ' ' && at + 4 < len; c++) {
+			if (*c == '%' || *c == '_' || *c == '!')
+				buf[at++] = '!';
+			buf[at++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		}
+		buf[at++] = '%';
+		buf[at++] = '\0';
+		while (*c && *c != ' ')
+			c++; /* a word cut by the buffer's end: the rest of it is dropped */
+	}
+	return n;
+}
+
 int files_counter_next(struct db *db, const char *name, int64_t *out)
 {
 	struct stmt *st = NULL;
@@ -762,7 +786,7 @@ static json_t *recipient_row(struct stmt *st)
  * department's code (NULL: no such word). */
 #define WORD(w) " AND (CAST(" w " AS TEXT) IS NULL OR LOWER(p.designation) LIKE " w " ESCAPE '!'" \
 		" OR LOWER(v.name) LIKE " w " ESCAPE '!' OR LOWER(d.code) LIKE " w " ESCAPE '!')"
-#define WORDS_MAX 4
+#define WORDS_MAX FILES_WORDS_MAX
 
 int files_recipients(struct request *r);
 int files_recipients(struct request *r)
@@ -776,13 +800,13 @@ int files_recipients(struct request *r)
 		" WHERE " ORG_ASOF("p", "?1") WORD("?2") WORD("?3") WORD("?4") WORD("?5")
 		" ORDER BY p.designation, v.name, p.id LIMIT ?6";
 	const char *q = req_query(r, "q");
-	char like[512], today[11];
+	char like[FILES_LIKE_MAX], today[11];
 	const char *words[WORDS_MAX] = { NULL };
 	struct stmt *st = NULL;
 	struct db *db = NULL;
 	json_t *items = json_array(), *out = NULL;
 	int64_t limit = 20;
-	size_t at = 0, nwords = 0;
+	size_t nwords = 0;
 	int rc;
 
 	if (!q || strlen(q) < 2 || strlen(q) > 100) {
@@ -793,23 +817,7 @@ int files_recipients(struct request *r)
 		json_decref(items);
 		return r->problem_status;
 	}
-	/* each word as %word%, LIKE's own characters escaped, lower-cased
-	 * (ASCII); every word must match somewhere */
-	for (const char *c = q; *c && nwords < WORDS_MAX;) {
-		while (*c == ' ')
-			c++;
-		if (!*c)
-			break;
-		words[nwords++] = like + at;
-		like[at++] = '%';
-		for (; *c && *c != ' ' && at < sizeof like - 4; c++) {
-			if (*c == '%' || *c == '_' || *c == '!')
-				like[at++] = '!';
-			like[at++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
-		}
-		like[at++] = '%';
-		like[at++] = '\0';
-	}
+	nwords = files_like_words(q, like, sizeof like, words, WORDS_MAX);
 	if (nwords == 0) {
 		json_decref(items);
 		return req_problem_field(r, 400, "q", "q needs a word");
@@ -1242,6 +1250,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipt-status", receipt_status, PERM_PUBLIC, 0, 0 },
 	{ "GET", "/api/v1/reports/files/pendency", files_pendency_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/search/files", files_search, "files.read", 0, 0 },
 	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/files", files_get, "files.read", 0, 0 },

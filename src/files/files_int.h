@@ -98,6 +98,15 @@ int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int6
 int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
 	       void *arg, json_t **out) DF_WUR;
 
+#define FILES_WORDS_MAX 4    /* words of a search */
+#define FILES_LIKE_MAX 512   /* their LIKE patterns together */
+
+/* files_like_words - the first max words of q (split on spaces) as LIKE
+ * patterns "%word%" (lower case for ASCII; LIKE's own % _ and the escape
+ * ! escaped with !, so SQL says ESCAPE '!') written one after another
+ * into buf (len bytes), words[i] pointing at each; how many. */
+size_t files_like_words(const char *q, char *buf, size_t len, const char **words, size_t max);
+
 /* files_counter_next - the next value (from 1) of the named counter,
  * inside the caller's transaction. */
 int files_counter_next(struct db *db, const char *name, int64_t *out) DF_WUR;
@@ -129,6 +138,9 @@ int letters_post(struct request *r);
 int letter_put(struct request *r);
 int letter_approve(struct request *r);
 int letter_issue(struct request *r);
+
+/* Handlers (search.c). */
+int files_search(struct request *r); /* GET /api/v1/search/files */
 
 /* Handlers (report.c). */
 int files_pendency_get(struct request *r); /* GET /api/v1/reports/files/pendency */

@@ -1012,3 +1012,36 @@ test('pendency report: figures match the moves, as of any day, in buckets', asyn
   assertProblem(await cs.c.get(`${REPORT}?by=room`), 400, 'by');
   assertProblem(await cs.c.get(`${REPORT}?format=pdf`), 400, 'format');
 });
+
+// ---------------------------------------------------------------------------
+// 12. Search (issue 6, point 6): by number, subject, final notes and the
+// receipts in a file, every word must occur, and only files the searcher
+// may open.
+
+test('search: number, subject, final notes and receipts, within what one may see', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc, kech] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'dc.kech']);
+  const S = (u, q) => ok(u.c.get(`/api/v1/search/files?q=${encodeURIComponent(q)}`)).then((b) => b.items.map((i) => i.id));
+
+  const rc = await ok(fo.c.post(RECEIPTS, { sender: 'Bibi Amina Baloch', subject: 'Girls school at Kuchlak', mode: 'hand' }), 201);
+  const f1 = await create(fo, { subject: 'Desilting of the Kachhi canal', receipts: [rc.id] });
+  const f2 = await create(fo, { subject: 'Stipends for girls' });
+  await ok(fo.c.post(`${FILES}/${f2.id}/notes`, { body: 'The Treasury has released the stipend funds.' }), 201);
+  await ok(fo.c.post(`${FILES}/${f2.id}/send`, { to_post: dc.post })); // the note is final now
+  await ok(fo.c.post(`${FILES}/${f1.id}/notes`, { body: 'draft about zebras' }), 201); // a draft: not searched
+
+  assert.deepEqual(await S(fo, 'kachhi'), [f1.id]);
+  assert.deepEqual(await S(fo, `${f1.number.split('/')[0]} canal`), [f1.id], 'number and subject together');
+  assert.deepEqual(await S(fo, 'treasury released'), [f2.id], 'a final note');
+  assert.deepEqual(await S(dc, 'TREASURY'), [f2.id], 'the DC holds it now');
+  assert.deepEqual(await S(fo, 'amina kuchlak'), [f1.id], 'a receipt in the file');
+  assert.deepEqual(await S(fo, rc.diary), [f1.id], 'the diary number');
+  assert.deepEqual(await S(fo, 'zebras'), [], 'drafts are not searched');
+  assert.deepEqual(await S(fo, 'kachhi stipends'), [], 'every word must occur');
+  assert.deepEqual(await S(kech, 'kachhi'), [], 'not a file Kech may open');
+  assert.deepEqual(await S(fo, '%_!'), []);
+  assertProblem(await fo.c.get('/api/v1/search/files?q=a'), 400, 'q');
+  assertProblem(await fo.c.get('/api/v1/search/files?q=canal&limit=0'), 400, 'limit');
+});
