@@ -1250,6 +1250,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipt-status", receipt_status, PERM_PUBLIC, 0, 0 },
 	{ "GET", "/api/v1/reports/files/pendency", files_pendency_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/reports/files/activity", files_activity_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/search/files", files_search, "files.read", 0, 0 },
 	{ "POST", "/api/v1/receipts/{id}/put-up", receipt_put_up_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/files", files_post, "files.write", BODY_MAX, ROUTE_JSON },

@@ -144,6 +144,7 @@ int files_search(struct request *r); /* GET /api/v1/search/files */
 
 /* Handlers (report.c). */
 int files_pendency_get(struct request *r); /* GET /api/v1/reports/files/pendency */
+int files_activity_get(struct request *r); /* GET /api/v1/reports/files/activity */
 
 /* Handlers (api_receipts.c). */
 int receipts_post(struct request *r);

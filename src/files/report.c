@@ -1,9 +1,17 @@
 /*
  * report.c - pendency of files as of any day, by post, office or
- * department, in ageing buckets (docs/FILES.md, "Reports").
+ * department, in ageing buckets; and the activity of a month: files
+ * opened, received, sent on and closed, and the average disposal time of
+ * a stage (docs/FILES.md, "Reports").
  *
  *   GET /api/v1/reports/files/pendency?as_of=YYYY-MM-DD&by=post|office|department
  *       &format=json|csv|xlsx
+ *   GET /api/v1/reports/files/activity?month=YYYY-MM&by=...&format=...
+ *
+ * A stage is disposed of when the post that must act sends the file on or
+ * closes it; its disposal time is the file's age with that post then.
+ * Workload per officer is the activity by post; the slowest offices are
+ * the activity by office ordered by average disposal time.
  *
  * A file is pending on a day with the post that must act on it: the post
  * it was sent to (in transit or received), or the one that opened, pulled
@@ -33,13 +41,28 @@
 #include "files_int.h"
 #include "org/tree.h"
 
-/* What the replay leaves of one file at the end of the day asked. */
-struct pending {
-	int64_t post;       /* the post that must act (0: none) */
-	long age;           /* working days pending */
-	int parked;         /* parked that day (not pending) */
+/* What the replay says of a post: one event each. */
+enum ev {
+	EV_PENDING,   /* a file pending with it at the end (value: its age) */
+	EV_PARKED,    /* a file parked with it at the end */
+	EV_CREATED,   /* opened a file in the window */
+	EV_RECEIVED,  /* received one */
+	EV_SENT,      /* sent one on */
+	EV_CLOSED,    /* closed one */
+	EV_DISPOSED,  /* ended a stage, by sending on or closing (value: its age then) */
 };
 
+struct event {
+	int64_t post;
+	enum ev kind;
+	long value;
+};
+
+/* The events of a replay, growing. */
+struct events {
+	struct event *v;
+	size_t n, cap;
+};
 /* The replay of one file, movement by movement. */
 struct replay {
 	int64_t file;
@@ -49,10 +72,36 @@ struct replay {
 	int closed;
 };
 
-/* replay_step - one movement (action, to_post, day) applied to r. */
-static void replay_step(struct replay *r, const struct calendar *cal, const char *action, int64_t to_post,
-			cal_day day)
+static int grow(void **v, size_t *cap, size_t n, size_t size);
+
+/* emit - one event into e. */
+static int emit(struct events *e, int64_t post, enum ev kind, long value)
 {
+	if (!post)
+		return DF_OK;
+	if (grow((void **)&e->v, &e->cap, e->n, sizeof *e->v) != DF_OK)
+		return DF_ENOMEM;
+	e->v[e->n++] = (struct event){ post, kind, value };
+	return DF_OK;
+}
+
+/* replay_step - one movement (action, from and to posts, day) applied to
+ * r; with counted, its activity events into e. */
+static int replay_step(struct replay *r, const struct calendar *cal, const char *action, int64_t from_post,
+		       int64_t to_post, cal_day day, int counted, struct events *e)
+{
+	int rc = DF_OK;
+
+	if (counted && (!strcmp(action, "send") || !strcmp(action, "close")) && r->post && !r->parked_on) {
+		/* the post that had to act disposes of its stage */
+		rc = emit(e, r->post, EV_DISPOSED, files_pending_days(cal, r->since, day));
+		if (rc == DF_OK)
+			rc = emit(e, from_post, !strcmp(action, "send") ? EV_SENT : EV_CLOSED, 0);
+	} else if (counted && !strcmp(action, "create")) {
+		rc = emit(e, to_post, EV_CREATED, 0);
+	} else if (counted && !strcmp(action, "receive")) {
+		rc = emit(e, to_post, EV_RECEIVED, 0);
+	}
 	if (!strcmp(action, "create") || !strcmp(action, "send") || !strcmp(action, "pull_back") ||
 	    !strcmp(action, "reopen")) {
 		r->post = to_post;
@@ -72,6 +121,7 @@ static void replay_step(struct replay *r, const struct calendar *cal, const char
 	} else if (!strcmp(action, "close")) {
 		r->closed = 1;
 	}
+	return rc;
 }
 
 /* grow - room for one more in *v of *cap items of size. */
@@ -91,47 +141,41 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 	return DF_OK;
 }
 
-/* keep - the standing of replayed file r at the end of day into v (a
- * closed file, or one with no post, is not kept). */
-static int keep(const struct replay *r, const struct calendar *cal, cal_day day, struct pending **v, size_t *cap,
-		size_t *n)
+/* keep - the standing of replayed file r at the end of day as an event (a
+ * closed file, or one with no post, has none). */
+static int keep(const struct replay *r, const struct calendar *cal, cal_day day, struct events *e)
 {
 	if (r->closed || !r->post)
 		return DF_OK;
-	if (grow((void **)v, cap, *n, sizeof **v) != DF_OK)
-		return DF_ENOMEM;
-	(*v)[*n].post = r->post;
-	(*v)[*n].parked = r->parked_on != 0;
-	(*v)[*n].age = r->parked_on ? 0 : files_pending_days(cal, r->since, day);
-	(*n)++;
-	return DF_OK;
+	if (r->parked_on)
+		return emit(e, r->post, EV_PARKED, 0);
+	return emit(e, r->post, EV_PENDING, files_pending_days(cal, r->since, day));
 }
 
-/* replay_all - every file's standing at the end of day, of the files that
- * had a movement by then, into *out (malloc'd), *n of them. */
-static int replay_all(struct db *db, const struct calendar *cal, cal_day day, struct pending **out, size_t *n)
+/* replay_all - replay every movement up to the end of day to: the
+ * activity of the movements from day from on (from > to: none), and with
+ * pending, each file's standing at the end of to, as events into e. */
+static int replay_all(struct db *db, const struct calendar *cal, cal_day from, cal_day to, int pending,
+		      struct events *e)
 {
 	struct stmt *st = NULL;
-	struct pending *v = NULL;
 	struct replay cur = { 0 };
-	size_t cap = 0;
 	int have = 0;
-	int rc = db_prepare(db, "SELECT file_id, action, to_post, at_ms FROM file_movements WHERE at_ms < ?1"
+	int rc = db_prepare(db, "SELECT file_id, action, from_post, to_post, at_ms FROM file_movements WHERE at_ms < ?1"
 				" ORDER BY file_id, seq", &st);
 
-	*out = NULL;
-	*n = 0;
 	if (rc != DF_OK)
 		return rc;
-	stmt_bind_i64(st, 1, cal_start_ms(day + 1));
+	stmt_bind_i64(st, 1, cal_start_ms(to + 1));
 	for (;;) {
 		int row = (rc = stmt_step(st)) == STMT_ROW;
 		int64_t file = row ? stmt_i64(st, 0) : 0;
+		cal_day day;
 
 		if (rc != STMT_ROW && rc != DF_OK)
 			break; /* a store error */
 		if (have && (!row || file != cur.file)) {
-			rc = keep(&cur, cal, day, &v, &cap, n);
+			rc = pending ? keep(&cur, cal, to, e) : DF_OK;
 			have = 0;
 			if (rc != DF_OK)
 				break;
@@ -143,42 +187,42 @@ static int replay_all(struct db *db, const struct calendar *cal, cal_day day, st
 			cur.file = file;
 			have = 1;
 		}
-		replay_step(&cur, cal, stmt_text(st, 1), stmt_isnull(st, 2) ? 0 : stmt_i64(st, 2),
-			    cal_day_of_instant(stmt_i64(st, 3)));
+		day = cal_day_of_instant(stmt_i64(st, 4));
+		rc = replay_step(&cur, cal, stmt_text(st, 1), stmt_isnull(st, 2) ? 0 : stmt_i64(st, 2),
+				 stmt_isnull(st, 3) ? 0 : stmt_i64(st, 3), day, day >= from, e);
+		if (rc != DF_OK)
+			break;
 	}
 	stmt_done(st);
-	if (rc != DF_OK) {
-		free(v);
-		*n = 0;
-		return rc;
-	}
-	*out = v;
-	return DF_OK;
+	return rc;
 }
 
-/* One row of the report: a post, an office or a department. */
+/* One row of a report: a post, an office or a department. */
 struct row {
 	int64_t post, unit, department;   /* the key's parts (0: not in this grouping) */
 	int64_t pending, parked, oldest;
 	int64_t bucket[FILES_AGE_COUNT];
+	int64_t created, received, sent, closed, disposed, disposed_days;
 	char designation[121];
 };
 
 enum by { BY_POST, BY_OFFICE, BY_DEPARTMENT };
 
-static int cmp_pending_post(const void *a, const void *b)
+static int cmp_event_post(const void *a, const void *b)
 {
-	const struct pending *x = a, *y = b;
+	const struct event *x = a, *y = b;
 
 	return (x->post > y->post) - (x->post < y->post);
 }
 
-static int cmp_row(const void *a, const void *b)
+/* avg_disposal - a row's average disposal time in days (-1: none). */
+static double avg_disposal(const struct row *w)
 {
-	const struct row *x = a, *y = b;
+	return w->disposed ? (double)w->disposed_days / (double)w->disposed : -1.0;
+}
 
-	if (x->pending != y->pending)
-		return x->pending < y->pending ? 1 : -1; /* most pending first */
+static int cmp_key(const struct row *x, const struct row *y)
+{
 	if (x->department != y->department)
 		return (x->department > y->department) - (x->department < y->department);
 	if (x->unit != y->unit)
@@ -186,14 +230,59 @@ static int cmp_row(const void *a, const void *b)
 	return (x->post > y->post) - (x->post < y->post);
 }
 
-/* row_add - count pending item p (of a post in unit/department) into rows,
- * by the grouping; rows found by a linear search of the last row (p are
+/* cmp_pending - most pending first; cmp_slowest - the longest average
+ * disposal first, then the most disposed of. */
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->pending != y->pending)
+		return x->pending < y->pending ? 1 : -1;
+	return cmp_key(x, y);
+}
+
+static int cmp_slowest(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	double ax = avg_disposal(x), ay = avg_disposal(y);
+
+	if (ax != ay)
+		return ax < ay ? 1 : -1;
+	if (x->disposed != y->disposed)
+		return x->disposed < y->disposed ? 1 : -1;
+	return cmp_key(x, y);
+}
+
+/* count - event e into row w. */
+static void count(struct row *w, const struct event *e)
+{
+	switch (e->kind) {
+	case EV_PENDING:
+		w->pending++;
+		w->bucket[files_age_bucket(e->value)]++;
+		if (e->value > w->oldest)
+			w->oldest = e->value;
+		break;
+	case EV_PARKED: w->parked++; break;
+	case EV_CREATED: w->created++; break;
+	case EV_RECEIVED: w->received++; break;
+	case EV_SENT: w->sent++; break;
+	case EV_CLOSED: w->closed++; break;
+	case EV_DISPOSED:
+		w->disposed++;
+		w->disposed_days += e->value;
+		break;
+	}
+}
+
+/* row_add - count event e (of a post in unit/department) into rows, by the
+ * grouping; rows found by a linear search of the last row (events are
  * sorted by post) or of all rows for offices and departments. */
-static int row_add(struct row **rows, size_t *n, size_t *cap, enum by by, const struct pending *p,
+static int row_add(struct row **rows, size_t *n, size_t *cap, enum by by, const struct event *e,
 		   const struct posting_ref *post)
 {
 	int64_t unit = by == BY_DEPARTMENT ? 0 : post->unit;
-	int64_t pid = by == BY_POST ? p->post : 0;
+	int64_t pid = by == BY_POST ? e->post : 0;
 	struct row *w = NULL;
 
 	for (size_t i = *n; i-- > 0;) {
@@ -217,15 +306,46 @@ static int row_add(struct row **rows, size_t *n, size_t *cap, enum by by, const 
 		if (by == BY_POST)
 			snprintf(w->designation, sizeof w->designation, "%s", post->designation);
 	}
-	if (p->parked) {
-		w->parked++;
-	} else {
-		w->pending++;
-		w->bucket[files_age_bucket(p->age)]++;
-		if (p->age > w->oldest)
-			w->oldest = p->age;
-	}
+	count(w, e);
 	return DF_OK;
+}
+
+/* tally - the events of a replay into rows by the grouping, only those of
+ * posts inside the caller's reach on day; total gets them all. */
+static int tally(struct request *r, struct db *db, cal_day day, struct events *e, enum by by, struct row **rows,
+		 size_t *nrows, struct row *total)
+{
+	struct authz_area areas[AUTHZ_MAX_GRANTS];
+	struct people_scope *scope = NULL;
+	size_t cap = 0, nareas = 0;
+	int rc = authz_reach(r, "files.read", areas, AUTHZ_MAX_GRANTS, &nareas);
+
+	memset(total, 0, sizeof *total);
+	if (rc == DF_OK)
+		rc = people_scope_open(db, day, 0, areas, nareas, &scope);
+	if (rc == DF_OK && e->n > 1)
+		qsort(e->v, e->n, sizeof *e->v, cmp_event_post);
+	for (size_t i = 0; rc == DF_OK && i < e->n;) {
+		struct posting_ref post;
+		struct unit_place place;
+		size_t j = i;
+
+		/* one post's events at a time: its place is looked up once */
+		while (j < e->n && e->v[j].post == e->v[i].post)
+			j++;
+		rc = people_post_ref(db, e->v[i].post, &post);
+		if (rc == DF_ENOTFOUND) {
+			rc = DF_OK;
+		} else if (rc == DF_OK && people_scope_place(scope, post.unit, post.department, &place)) {
+			for (size_t k = i; rc == DF_OK && k < j; k++) {
+				rc = row_add(rows, nrows, &cap, by, &e->v[k], &post);
+				count(total, &e->v[k]);
+			}
+		}
+		i = j;
+	}
+	people_scope_close(scope);
+	return rc;
 }
 
 /* names - the unit's name that day and the department's code. */
@@ -336,84 +456,187 @@ static int reply_sheet(struct request *r, struct db *db, const char *format, con
 	return status;
 }
 
-int files_pendency_get(struct request *r)
+/* report_args - ?by= and ?format= (the common arguments); 0 or the
+ * problem's status. */
+static int report_args(struct request *r, int *by, const char **format)
 {
 	static const char *const bys[] = { "post", "office", "department", NULL };
-	struct authz_area areas[AUTHZ_MAX_GRANTS];
-	struct people_scope *scope = NULL;
-	struct pending *p = NULL;
-	struct row *rows = NULL, total;
-	struct calendar cal;
-	struct db *db = NULL;
-	const char *as = req_query(r, "as_of"), *bs = req_query(r, "by"), *format = sheet_format_query(r);
-	cal_day today = cal_day_of_instant(clock_now_ms()), day = today;
-	size_t n = 0, nrows = 0, cap = 0, nareas = 0;
-	char as_of[11];
-	int by = BY_OFFICE, rc, status;
+	const char *bs = req_query(r, "by");
 
-	if (!format)
+	*format = sheet_format_query(r);
+	if (!*format)
 		return r->problem_status;
-	if (as && (cal_parse(as, &day) != DF_OK || day > today))
-		return req_problem_field(r, 400, "as_of", "as_of is a day YYYY-MM-DD, not after today");
+	*by = BY_OFFICE;
 	if (bs) {
-		for (by = 0; bys[by] && strcmp(bys[by], bs) != 0; by++)
+		for (*by = 0; bys[*by] && strcmp(bys[*by], bs) != 0; (*by)++)
 			;
-		if (!bys[by])
+		if (!bys[*by])
 			return req_problem_field(r, 400, "by", "by is post, office or department");
 	}
-	cal_format(day, as_of);
-	memset(&total, 0, sizeof total);
-	calendar_init(&cal);
-	rc = authz_reach(r, "files.read", areas, AUTHZ_MAX_GRANTS, &nareas);
-	if (rc == DF_OK)
-		rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = system_calendar(db, &cal);
-	if (rc == DF_OK)
-		rc = people_scope_open(db, day, 0, areas, nareas, &scope);
-	if (rc == DF_OK)
-		rc = replay_all(db, &cal, day, &p, &n);
-	if (rc == DF_OK && n > 1)
-		qsort(p, n, sizeof *p, cmp_pending_post);
-	for (size_t i = 0; rc == DF_OK && i < n;) {
-		struct posting_ref post;
-		struct unit_place place;
-		size_t j = i;
+	return 0;
+}
 
-		/* one post's files at a time: its place is looked up once */
-		while (j < n && p[j].post == p[i].post)
-			j++;
-		rc = people_post_ref(db, p[i].post, &post);
-		if (rc == DF_ENOTFOUND) {
-			rc = DF_OK;
-		} else if (rc == DF_OK && people_scope_place(scope, post.unit, post.department, &place)) {
-			for (size_t k = i; rc == DF_OK && k < j; k++) {
-				rc = row_add(&rows, &nrows, &cap, (enum by)by, &p[k], &post);
-				if (p[k].parked) {
-					total.parked++;
-				} else {
-					total.pending++;
-					total.bucket[files_age_bucket(p[k].age)]++;
-					if (p[k].age > total.oldest)
-						total.oldest = p[k].age;
-				}
-			}
-		}
-		i = j;
-	}
-	people_scope_close(scope);
+/* run - replay [from, to] (and the standing at to with pending) and tally
+ * it; rows sorted by cmp. */
+static int run(struct request *r, cal_day from, cal_day to, int pending, enum by by,
+	       int (*cmp)(const void *, const void *), struct db **db, struct row **rows, size_t *nrows,
+	       struct row *total)
+{
+	struct events e = { 0 };
+	struct calendar cal;
+	int rc = req_db(r, db);
+
+	calendar_init(&cal);
+	if (rc == DF_OK)
+		rc = system_calendar(*db, &cal);
+	if (rc == DF_OK)
+		rc = replay_all(*db, &cal, from, to, pending, &e);
+	if (rc == DF_OK)
+		rc = tally(r, *db, to, &e, by, rows, nrows, total);
 	calendar_release(&cal);
-	free(p);
+	free(e.v);
+	if (rc == DF_OK && *nrows > 1)
+		qsort(*rows, *nrows, sizeof **rows, cmp);
+	return rc;
+}
+
+int files_pendency_get(struct request *r)
+{
+	struct row *rows = NULL, total;
+	struct db *db = NULL;
+	const char *as = req_query(r, "as_of"), *format = NULL;
+	cal_day today = cal_day_of_instant(clock_now_ms()), day = today;
+	size_t nrows = 0;
+	char as_of[11];
+	int by = BY_OFFICE, rc, status = report_args(r, &by, &format);
+
+	if (status)
+		return status;
+	if (as && (cal_parse(as, &day) != DF_OK || day > today))
+		return req_problem_field(r, 400, "as_of", "as_of is a day YYYY-MM-DD, not after today");
+	cal_format(day, as_of);
+	rc = run(r, day + 1, day, 1, (enum by)by, cmp_pending, &db, &rows, &nrows, &total);
 	if (rc != DF_OK) {
 		free(rows);
 		return req_fail(r, rc);
 	}
-	if (nrows > 1)
-		qsort(rows, nrows, sizeof *rows, cmp_row);
 	if (strcmp(format, "json") == 0)
 		status = reply_json(r, db, as_of, day, (enum by)by, rows, nrows, &total);
 	else
 		status = reply_sheet(r, db, format, as_of, day, (enum by)by, rows, nrows);
 	free(rows);
 	return status;
+}
+
+/* ---- the activity of a month ------------------------------------------- */
+
+static json_t *activity_json(struct db *db, const struct row *w, cal_day day, enum by by)
+{
+	char unit[128], dept[32];
+	double avg = avg_disposal(w);
+
+	names(db, w, day, unit, sizeof unit, dept, sizeof dept);
+	return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:o}", "post_id",
+			 w->post ? json_id(w->post) : json_null(), "unit_id", w->unit ? json_id(w->unit) : json_null(),
+			 "department_id", w->department ? json_id(w->department) : json_null(), "unit", unit,
+			 "department", dept, "designation", by == BY_POST ? w->designation : NULL, "created",
+			 (json_int_t)w->created, "received", (json_int_t)w->received, "sent", (json_int_t)w->sent, "closed",
+			 (json_int_t)w->closed, "disposed", (json_int_t)w->disposed, "avg_disposal_days",
+			 avg < 0 ? json_null() : json_real(avg));
+}
+
+static int activity_sheet(struct request *r, struct db *db, const char *format, const char *month, cal_day day,
+			  enum by by, const struct row *rows, size_t n)
+{
+	static const char *const cols[] = { "Opened", "Received", "Sent on", "Closed", "Stages disposed of" };
+	struct sheet s;
+	char base[64];
+	int rc, status;
+
+	sheet_init(&s, "Activity");
+	rc = sheet_add_column(&s, "Department", SHEET_TEXT);
+	if (rc == DF_OK && by != BY_DEPARTMENT)
+		rc = sheet_add_column(&s, "Unit", SHEET_TEXT);
+	if (rc == DF_OK && by == BY_POST)
+		rc = sheet_add_column(&s, "Post", SHEET_TEXT);
+	for (size_t c = 0; rc == DF_OK && c < sizeof cols / sizeof cols[0]; c++)
+		rc = sheet_add_column(&s, cols[c], SHEET_INT);
+	if (rc == DF_OK)
+		rc = sheet_add_column(&s, "Average disposal (working days)", SHEET_NUM);
+	for (size_t i = 0; rc == DF_OK && i < n; i++) {
+		const struct row *w = &rows[i];
+		const int64_t v[] = { w->created, w->received, w->sent, w->closed, w->disposed };
+		char unit[128], dept[32];
+		unsigned c = 0;
+
+		names(db, w, day, unit, sizeof unit, dept, sizeof dept);
+		rc = sheet_add_row(&s);
+		if (rc == DF_OK)
+			rc = sheet_set_text(&s, c++, dept);
+		if (rc == DF_OK && by != BY_DEPARTMENT)
+			rc = sheet_set_text(&s, c++, unit);
+		if (rc == DF_OK && by == BY_POST)
+			rc = sheet_set_text(&s, c++, w->designation);
+		for (size_t k = 0; rc == DF_OK && k < sizeof v / sizeof v[0]; k++)
+			rc = sheet_set_int(&s, c++, v[k]);
+		if (rc == DF_OK && w->disposed)
+			rc = sheet_set_num(&s, c, avg_disposal(w));
+	}
+	if (rc != DF_OK) {
+		sheet_release(&s);
+		return req_fail(r, rc);
+	}
+	snprintf(base, sizeof base, "file-activity-%s-%s", month,
+		 by == BY_POST ? "post" : by == BY_OFFICE ? "office" : "department");
+	status = sheet_reply(r, &s, format, base);
+	sheet_release(&s);
+	return status;
+}
+
+int files_activity_get(struct request *r)
+{
+	static const char *const by_names[] = { "post", "office", "department" };
+	struct row *rows = NULL, total;
+	struct db *db = NULL;
+	const char *ms = req_query(r, "month"), *format = NULL;
+	cal_day today = cal_day_of_instant(clock_now_ms()), first, last;
+	size_t nrows = 0;
+	char month[8];
+	int y, m, d, by = BY_OFFICE, used = 0, rc, status = report_args(r, &by, &format);
+	json_t *items = NULL, *out = NULL;
+
+	if (status)
+		return status;
+	cal_to_ymd(today, &y, &m, &d);
+	if (ms && (sscanf(ms, "%4d-%2d%n", &y, &m, &used) != 2 || (size_t)used != strlen(ms) || used != 7 || m < 1 ||
+		   m > 12 || y < 1900))
+		return req_problem_field(r, 400, "month", "month is YYYY-MM");
+	first = cal_from_ymd(y, m, 1);
+	if (first > today)
+		return req_problem_field(r, 400, "month", "month is not after this month");
+	last = cal_from_ymd(y, m, cal_days_in_month(y, m));
+	if (last > today)
+		last = today; /* this month: up to today */
+	snprintf(month, sizeof month, "%04d-%02d", y, m);
+	rc = run(r, first, last, 0, (enum by)by, cmp_slowest, &db, &rows, &nrows, &total);
+	if (rc != DF_OK) {
+		free(rows);
+		return req_fail(r, rc);
+	}
+	if (strcmp(format, "json") != 0) {
+		status = activity_sheet(r, db, format, month, last, (enum by)by, rows, nrows);
+		free(rows);
+		return status;
+	}
+	items = json_array();
+	for (size_t i = 0; items && i < nrows; i++)
+		if (json_array_append_new(items, activity_json(db, &rows[i], last, (enum by)by))) {
+			json_decref(items);
+			items = NULL;
+		}
+	free(rows);
+	out = items ? json_pack("{s:s, s:s, s:o, s:o}", "month", month, "by", by_names[by], "rows", items, "totals",
+				activity_json(db, &total, last, BY_DEPARTMENT))
+		    : NULL;
+	return req_reply_take(r, 200, &out);
 }

@@ -1045,3 +1045,49 @@ test('search: number, subject, final notes and receipts, within what one may see
   assertProblem(await fo.c.get('/api/v1/search/files?q=a'), 400, 'q');
   assertProblem(await fo.c.get('/api/v1/search/files?q=canal&limit=0'), 400, 'limit');
 });
+
+// ---------------------------------------------------------------------------
+// 13. A month's activity (issue 6, point 7): files opened, received, sent on
+// and closed, and the average disposal time of a stage in working days, by
+// post (workload per officer), office or department, the slowest first.
+
+test('activity report: the month\'s moves and disposal times, slowest first', async (t) => {
+  const srv = await startServer({ set: ['auth.session_idle_s=2592000', 'auth.session_max_s=7776000'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK); // Wednesday 18 November 2026
+  const [fo, dc, comm, cs] = await people(srv, ['fo.quetta.edu', 'dc.quetta', 'comm.quetta', 'cs']);
+  const A = '/api/v1/reports/files/activity';
+  const row = (rep, u) => rep.rows.find((x) => x.post_id === u.post);
+
+  const f1 = await create(fo, { subject: 'One' });
+  const f2 = await create(fo, { subject: 'Two' });
+  const f3 = await create(fo, { subject: 'Three' });
+  await ok(fo.c.post(`${FILES}/${f1.id}/send`, { to_post: dc.post }));      // fo disposes of f1 the same day: 0
+  await ok(fo.c.post(`${FILES}/${f3.id}/park`, { reason: 'later' }));
+  await srv.setClock('2026-11-23T05:00:00Z');
+  await ok(dc.c.post(`${FILES}/${f1.id}/receive`));
+  await ok(fo.c.post(`${FILES}/${f2.id}/send`, { to_post: comm.post }));     // fo: 3 working days (Thu, Fri, Mon)
+  await srv.setClock('2026-11-25T05:00:00Z');
+  await ok(dc.c.post(`${FILES}/${f1.id}/send`, { to_post: fo.post }));       // the DC: 5 (since the 18th)
+  await ok(fo.c.post(`${FILES}/${f1.id}/receive`));
+  await ok(fo.c.post(`${FILES}/${f1.id}/close`));                             // fo: 0 (back the same day)
+
+  const rep = await ok(cs.c.get(`${A}?month=2026-11&by=post`));
+  assert.equal(rep.month, '2026-11');
+  const F = row(rep, fo);
+  assert.deepEqual([F.created, F.received, F.sent, F.closed, F.disposed, F.avg_disposal_days], [3, 1, 2, 1, 3, 1]);
+  const D = row(rep, dc);
+  assert.deepEqual([D.created, D.received, D.sent, D.closed, D.disposed, D.avg_disposal_days], [0, 1, 1, 0, 1, 5]);
+  assert.equal(row(rep, comm), undefined, 'the Commissioner has not received f2 yet');
+  assert.equal(rep.rows[0].post_id, dc.post, 'the slowest first');
+  assert.deepEqual([rep.totals.created, rep.totals.sent, rep.totals.disposed, rep.totals.avg_disposal_days], [3, 3, 4, 2]);
+  const dept = await ok(cs.c.get(`${A}?month=2026-11&by=department`));
+  assert.equal(dept.rows.reduce((s, x) => s + x.disposed, 0), 4);
+  assert.deepEqual((await ok(cs.c.get(`${A}?month=2026-10`))).rows, []);
+  const csv = await cs.c.get(`${A}?month=2026-11&by=office&format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /Average disposal/);
+  assertProblem(await cs.c.get(`${A}?month=2026-12`), 400, 'month');
+  assertProblem(await cs.c.get(`${A}?month=2026-1`), 400, 'month');
+  assertProblem(await cs.c.get(`${A}?month=nov`), 400, 'month');
+});
