@@ -52,6 +52,7 @@ static const struct setting settings[] = {
 	INT("auth.hash_concurrency", hash_concurrency, 1, 64),
 	INT("auth.token_max_days", token_max_days, 1, 3650),
 	STR("audit.key_file", key_file),
+	STR("blobs.dir", blob_dir),
 	INT("audit.checkpoint_s", checkpoint_s, 1, 86400),
 	STR("data.dir", data_dir),
 	INT("attendance.future_skew_s", att_future_skew_s, 0, 86400),
@@ -67,6 +68,7 @@ static const struct setting settings[] = {
 	INT("attendance.close_s", att_close_s, 1, 86400),
 	INT("files.overdue_s", files_overdue_s, 1, 86400),
 	INT("files.escalate_days", files_escalate_days, 1, 365),
+	INT("files.attachment_max_kb", files_attachment_max_kb, 1, 20480),
 	STR_CHECKED("attendance.alert_webhook", att_alert_webhook, check_url),
 };
 
@@ -105,6 +107,7 @@ void config_defaults(struct config *c)
 	c->att_close_s = 3600;
 	c->files_overdue_s = 3600;
 	c->files_escalate_days = 3;
+	c->files_attachment_max_kb = 10240;
 }
 
 /* read_days - a whole number 1..3660 at *s, advancing *s past it. */
@@ -279,4 +282,10 @@ void config_finish(struct config *c)
 	/* a file store keeps its key beside it; a server store has no "beside" */
 	if (!c->key_file[0] && !strstr(c->db, "://"))
 		snprintf(c->key_file, sizeof c->key_file, "%.500s.key", c->db);
+	/* uploads likewise: beside a file store, var/blobs for a server store
+	 * (instances sharing a server store must share that directory) */
+	if (!c->blob_dir[0] && strstr(c->db, "://"))
+		snprintf(c->blob_dir, sizeof c->blob_dir, "var/blobs");
+	else if (!c->blob_dir[0])
+		snprintf(c->blob_dir, sizeof c->blob_dir, "%.500s.blobs", c->db);
 }

@@ -41,6 +41,7 @@ struct config {
 	int token_max_days;     /* longest lifetime of an API token */
 	/* [audit] */
 	char key_file[512];     /* Ed25519 key; default <db>.key */
+	char blob_dir[512];     /* uploaded files (blob.h); default <db>.blobs, or var/blobs for a server store */
 	int checkpoint_s;       /* how often the checkpoint job signs */
 	/* [data] */
 	char data_dir[512];     /* reference data shipped with daftar */
@@ -58,6 +59,7 @@ struct config {
 	int att_close_s;        /* how often the close job keeps past days' totals */
 	int files_overdue_s;    /* how often the files.overdue job looks for overdue files */
 	int files_escalate_days; /* working days overdue before the holder's supervisor is told */
+	int files_attachment_max_kb; /* the largest scan attached to a receipt */
 	char att_alert_webhook[512]; /* outbox target of absence alerts ("" = none) */
 };
 

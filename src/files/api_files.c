@@ -30,6 +30,7 @@
 #include "org/tree.h"
 
 #define BODY_MAX 16384
+#define SCAN_BODY_MAX ((size_t)20480 * 1024) /* files.attachment_max_kb's ceiling */
 #define NOTE_BODY_MAX 65536 /* a note or a letter: 20,000 bytes of text, escaped */
 #define OPTIONAL_JSON (ROUTE_JSON | ROUTE_JSON_OPTIONAL) /* no body, or a JSON object */
 
@@ -1231,6 +1232,10 @@ static const struct migration migrations[] = {
 	/* The citizen's code of a receipt, kept as its SHA-256. */
 	{ 5, "ALTER TABLE receipts ADD COLUMN code_hash TEXT;"
 	     "CREATE INDEX receipts_diary ON receipts (year, diary_no);" },
+	/* Scans attached to a receipt: blobs (core/blob.h) named by their hash. */
+	{ 6, "CREATE TABLE receipt_attachments ("
+	     " receipt_id BIGINT NOT NULL, sha256 TEXT NOT NULL, type TEXT NOT NULL, size BIGINT NOT NULL, name TEXT,"
+	     " created_by BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (receipt_id, sha256));" },
 };
 
 static const struct job_def jobs[] = {
@@ -1239,7 +1244,7 @@ static const struct job_def jobs[] = {
 
 static const char *const events[] = {
 	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
-	"files.reopen", "files.note.final", "files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
+	"files.reopen", "files.receipt.attach", "files.note.final", "files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
 };
 
 static const struct route routes[] = {
@@ -1249,6 +1254,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/receipts", receipts_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipts/{id}", receipt_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/receipt-status", receipt_status, PERM_PUBLIC, 0, 0 },
+	{ "POST", "/api/v1/receipts/{id}/attachments", receipt_attach, "files.write", SCAN_BODY_MAX, ROUTE_RAW },
+	{ "GET", "/api/v1/receipts/{id}/attachments/{sha256}", receipt_attachment_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/reports/files/pendency", files_pendency_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/reports/files/activity", files_activity_get, "files.read", 0, 0 },
 	{ "GET", "/api/v1/search/files", files_search, "files.read", 0, 0 },

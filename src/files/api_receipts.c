@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include "core/app.h"
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/blob.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/http.h"
@@ -88,6 +90,15 @@ static int receipt_visible(struct request *r, struct db *db, const struct actor 
 	return authz_decide(r, "files.read", unit, department);
 }
 
+/* attachment_row - one scan of a receipt (files_rows). */
+static int attachment_row(struct stmt *st, void *arg, json_t **item)
+{
+	(void)arg;
+	*item = json_pack("{s:s, s:s, s:I, s:s?, s:I}", "sha256", stmt_text(st, 0), "type", stmt_text(st, 1), "size",
+			  (json_int_t)stmt_i64(st, 2), "name", stmt_text(st, 3), "created_at", (json_int_t)stmt_i64(st, 4));
+	return *item ? DF_OK : DF_ENOMEM;
+}
+
 int receipt_json(struct db *db, int64_t id, json_t **out)
 {
 	struct stmt *st = NULL;
@@ -114,6 +125,18 @@ int receipt_json(struct db *db, int64_t id, json_t **out)
 		rc = DF_ENOTFOUND;
 	}
 	stmt_done(st);
+	if (rc == DF_OK) {
+		json_t *att = NULL;
+
+		rc = files_rows(db, "SELECT sha256, type, size, name, created_at FROM receipt_attachments"
+				    " WHERE receipt_id = ?1 ORDER BY created_at, sha256", id, attachment_row, NULL, &att);
+		if (rc == DF_OK)
+			json_object_set_new(*out, "attachments", att);
+	}
+	if (rc != DF_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 
@@ -597,4 +620,157 @@ int receipt_status(struct request *r)
 	if (rc != DF_OK)
 		return req_fail(r, rc);
 	return req_reply_take(r, 200, &out);
+}
+
+/* ---- scans attached to a receipt ---------------------------------------- */
+
+/* What may be attached: what a scanner or a phone camera makes. */
+static const char *const scan_types[] = { "application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp",
+					  NULL };
+
+/* may_attach - the caller's post is in the receipt's office, or holds the
+ * file it went into; 0 or the problem's status. */
+static int may_attach(struct request *r, struct db *db, const struct actor *a, int64_t id)
+{
+	int64_t unit = 0, department = 0, file = 0;
+	struct file_row f;
+	int rc = receipt_visible(r, db, a, id, &file);
+
+	if (rc == DF_ENOTFOUND || rc == DF_EDENIED)
+		return req_problem(r, 404, "no such receipt");
+	if (rc == DF_OK)
+		rc = receipt_office(db, id, &unit, &department, &file);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	if (in_office(a, unit, department))
+		return 0;
+	if (file && file_read(db, file, &f) == DF_OK && actor_holds(a, f.holder))
+		return 0;
+	return req_problem(r, 403, "only the receipt's office, or the post holding its file, attaches scans");
+}
+
+int receipt_attach(struct request *r)
+{
+	static const char sql[] = "INSERT INTO receipt_attachments (receipt_id, sha256, type, size, name, created_by,"
+				  " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (receipt_id, sha256) DO NOTHING"
+				  " RETURNING receipt_id";
+	const char *name = req_query(r, "name");
+	char sha[BLOB_NAME_LEN + 1], type[BLOB_TYPE_MAX];
+	struct actor a;
+	struct stmt *st = NULL;
+	struct db *db = NULL;
+	json_t *rec = NULL, *out = NULL;
+	int64_t id = 0;
+	int ok = 0, fresh = 0, status, rc;
+
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	if (name && (strlen(name) > 200 || !*name))
+		return req_problem_field(r, 400, "name", "name is 1 to 200 characters");
+	if (r->body.len == 0)
+		return req_problem(r, 400, "send the scan as the request body");
+	if (r->body.len > (size_t)r->app->cfg.files_attachment_max_kb * 1024)
+		return req_problem(r, 413, "a scan is at most %d KB", r->app->cfg.files_attachment_max_kb);
+	rc = blob_sniff(r->body.ptr, r->body.len, type);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	for (int i = 0; scan_types[i]; i++)
+		ok |= strcmp(type, scan_types[i]) == 0;
+	if (!ok)
+		return req_problem(r, 415, "a scan is a PDF, JPEG, PNG, TIFF or WebP file (this is %s)", type);
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	status = may_attach(r, db, &a, id);
+	if (status)
+		return status;
+	/* the bytes are on disk, durably, before the row that names them */
+	rc = blob_put(r->app->cfg.blob_dir, r->body.ptr, r->body.len, sha);
+	if (rc == DF_OK)
+		rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = db_prepare(db, sql, &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, id);
+		stmt_bind_text(st, 2, sha, -1);
+		stmt_bind_text(st, 3, type, -1);
+		stmt_bind_i64(st, 4, (int64_t)r->body.len);
+		stmt_bind_text(st, 5, name, -1);
+		stmt_bind_i64(st, 6, r->who.user_id);
+		stmt_bind_i64(st, 7, clock_now_ms());
+		rc = stmt_step(st);
+		stmt_done(st);
+		fresh = rc == STMT_ROW; /* else attached before: nothing new to audit */
+		if (rc == STMT_ROW)
+			rc = DF_OK;
+	}
+	if (rc == DF_OK && fresh) {
+		rec = json_pack("{s:o, s:s, s:s, s:I}", "receipt_id", json_id(id), "sha256", sha, "type", type, "size",
+				(json_int_t)r->body.len);
+		rc = rec ? audit_append_json(db, "files.receipt.attach", "receipt", id, r->who.user_id, rec) : DF_ENOMEM;
+		json_decref(rec);
+	}
+	rc = files_finish(db, rc);
+	if (rc == DF_OK)
+		rc = receipt_json(db, id, &out);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return req_reply_take(r, 201, &out);
+}
+
+int receipt_attachment_get(struct request *r)
+{
+	const char *sha = req_param(r, "sha256");
+	char type[BLOB_TYPE_MAX] = "", disposition[160];
+	struct buf bytes;
+	struct actor a;
+	struct db *db = NULL;
+	int64_t id = 0, file = 0;
+	size_t len = 0;
+	char *body;
+	int rc;
+
+	buf_init(&bytes, (size_t)20480 * 1024);
+	if (req_param_id(r, "id", &id) != DF_OK)
+		return r->problem_status;
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = actor_load(r, db, &a);
+	if (rc == DF_OK)
+		rc = receipt_visible(r, db, &a, id, &file);
+	if (rc == DF_OK && sha && strlen(sha) == BLOB_NAME_LEN) {
+		struct stmt *st = NULL;
+
+		rc = db_prepare(db, "SELECT type FROM receipt_attachments WHERE receipt_id = ?1 AND sha256 = ?2", &st);
+		if (rc == DF_OK) {
+			stmt_bind_i64(st, 1, id);
+			stmt_bind_text(st, 2, sha, -1);
+			rc = stmt_step(st);
+			if (rc == STMT_ROW)
+				snprintf(type, sizeof type, "%s", stmt_text(st, 0));
+			stmt_done(st);
+			rc = rc == STMT_ROW ? DF_OK : rc == DF_OK ? DF_ENOTFOUND : rc;
+		}
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	if (rc == DF_OK)
+		rc = blob_get(r->app->cfg.blob_dir, sha, (size_t)20480 * 1024, &bytes);
+	if (rc == DF_ENOTFOUND || rc == DF_EDENIED || rc == DF_EINVAL) {
+		buf_release(&bytes);
+		return req_problem(r, 404, "no such attachment");
+	}
+	if (rc != DF_OK) {
+		buf_release(&bytes);
+		return req_fail(r, rc);
+	}
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"receipt-%lld-%.12s\"", (long long)id, sha);
+	body = buf_detach(&bytes, &len);
+	if (!body || req_add_header(r, "Content-Disposition", disposition) != DF_OK) {
+		free(body);
+		return req_fail(r, DF_ENOMEM);
+	}
+	return req_reply_raw(r, 200, type[0] ? type : "application/octet-stream", body, len);
 }

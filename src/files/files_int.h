@@ -153,6 +153,8 @@ int receipt_get(struct request *r);
 int receipt_put_up_post(struct request *r);
 int scheme_get(struct request *r);
 int receipt_status(struct request *r); /* public: GET /api/v1/receipt-status */
+int receipt_attach(struct request *r); /* POST /api/v1/receipts/{id}/attachments */
+int receipt_attachment_get(struct request *r); /* GET /api/v1/receipts/{id}/attachments/{sha256} */
 int scheme_put(struct request *r);
 
 /* files_scheme_of - the pattern of department's scheme into out

@@ -1091,3 +1091,41 @@ test('activity report: the month\'s moves and disposal times, slowest first', as
   assertProblem(await cs.c.get(`${A}?month=2026-1`), 400, 'month');
   assertProblem(await cs.c.get(`${A}?month=nov`), 400, 'month');
 });
+
+// ---------------------------------------------------------------------------
+// 14. Scans attached to a receipt (issue 6, point 1): stored by their
+// SHA-256, their type sniffed from the bytes (never the name), their size
+// capped; seen only by whoever may see the receipt.
+
+test('scans: attached to a receipt, typed by content, capped, seen by those who see it', async (t) => {
+  const crypto = require('node:crypto');
+  const srv = await startServer({ set: ['files.attachment_max_kb=2'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, kech] = await people(srv, ['fo.quetta.edu', 'dc.kech']);
+  const rc = await ok(fo.c.post(RECEIPTS, { sender: 'Registrar', subject: 'Scanned letter', mode: 'post' }), 201);
+  assert.deepEqual(rc.attachments, []);
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const sha = crypto.createHash('sha256').update(pdf).digest('hex');
+  const URL = `${RECEIPTS}/${rc.id}/attachments`;
+
+  const up = await ok(fo.c.post(`${URL}?name=letter.pdf`, pdf, { headers: { 'Content-Type': 'image/png' } }), 201);
+  assert.deepEqual(up.attachments.map((x) => [x.sha256, x.type, x.size, x.name]), [[sha, 'application/pdf', pdf.length, 'letter.pdf']]);
+  const again = await ok(fo.c.post(URL, pdf, { headers: { 'Content-Type': 'application/pdf' } }), 201);
+  assert.equal(again.attachments.length, 1, 'the same scan twice is one attachment');
+
+  const got = await fo.c.get(`${URL}/${sha}`);
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-type'), 'application/pdf');
+  assert.match(got.headers.get('content-disposition'), /^attachment;/);
+  assert.equal(got.text, pdf.toString());
+
+  assertProblem(await fo.c.post(URL, 'just some text, not a scan', { headers: { 'Content-Type': 'application/pdf' } }), 415);
+  assertProblem(await fo.c.post(URL, Buffer.concat([pdf, Buffer.alloc(3000, 32)]), { headers: { 'Content-Type': 'application/pdf' } }), 413);
+  assertProblem(await fo.c.post(URL, Buffer.alloc(0), { headers: { 'Content-Type': 'application/pdf' } }), 400);
+  assertProblem(await fo.c.get(`${URL}/${'0'.repeat(64)}`), 404);
+  assertProblem(await fo.c.get(`${URL}/not-a-hash`), 404);
+  assertProblem(await kech.c.get(`${URL}/${sha}`), 404);
+  assertProblem(await kech.c.post(URL, pdf, { headers: { 'Content-Type': 'application/pdf' } }), 404);
+  assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event = 'files.receipt.attach'`).trim(), '1', 'attached once, audited once');
+});

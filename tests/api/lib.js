@@ -206,7 +206,9 @@ async function startServer(opts = {}) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   };
-  const set = ['auth.argon_ops=1', 'auth.argon_mem_kb=8192', 'server.threads=4',
+  // a server store keeps uploads in var/blobs by default: keep them in the test's own directory
+  const blobs = db.includes('://') ? [`blobs.dir=${path.join(dir, 'blobs')}`] : [];
+  const set = ['auth.argon_ops=1', 'auth.argon_mem_kb=8192', 'server.threads=4', ...blobs,
     ...(opts.nodeId !== undefined ? [`server.node_id=${opts.nodeId}`] : []), ...(opts.set || [])];
   const common = [...store.args, ...set.flatMap((s) => ['--set', s])];
   if (opts.fresh && !shared) {
