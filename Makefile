@@ -13,7 +13,7 @@
 # Libraries come from Debian through pkg-config (see scripts/setup).
 
 CC ?= cc
-PKGS = libmicrohttpd jansson sqlite3 libpq libsodium inih liboath libcurl geos xlsxwriter libmagic
+PKGS = libmicrohttpd jansson sqlite3 libpq libsodium inih liboath libcurl geos xlsxwriter libmagic libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)

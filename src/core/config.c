@@ -36,6 +36,7 @@ static const struct setting settings[] = {
 	INT("server.max_conns", max_conns, 1, 100000),
 	INT("server.test_clock", test_clock, 0, 1),
 	STR("server.web_root", web_root),
+	STR("server.public_url", public_url),
 	STR("server.log_level", log_level),
 	INT("server.node_id", node_id, 0, 1023),
 	INT("server.jobs", jobs, 0, 1),

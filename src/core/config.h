@@ -22,6 +22,7 @@ struct config {
 	int max_conns;          /* concurrent connections */
 	int test_clock;         /* 1: the clock may be set over the API */
 	char web_root[512];     /* static files of the web app ("" = none) */
+	char public_url[256];   /* how people reach daftar ("https://daftar.balochistan.gov.pk"); links printed on paper (file covers); default: from the request's Host */
 	char log_level[8];      /* debug, info, warn, error */
 	int node_id;            /* 0..1023, unique per instance (ids) */
 	int jobs;               /* 1: run the scheduler in this process */

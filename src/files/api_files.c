@@ -622,9 +622,7 @@ int files_post(struct request *r)
 
 /* ---- GET /api/v1/files/{id}, GET /api/v1/files -------------------------- */
 
-/* load_visible - read file {id} and check the caller may see it; on
- * failure the problem is recorded and the status returned (else 0). */
-static int load_visible(struct request *r, struct db **db, struct actor *a, struct file_row *f)
+int files_load_visible(struct request *r, struct db **db, struct actor *a, struct file_row *f)
 {
 	int64_t id = 0;
 	int rc;
@@ -652,7 +650,7 @@ int file_get(struct request *r)
 	struct actor a;
 	struct db *db = NULL;
 	json_t *out = NULL;
-	int status = load_visible(r, &db, &a, &f), rc;
+	int status = files_load_visible(r, &db, &a, &f), rc;
 
 	if (status)
 		return status;
@@ -893,7 +891,7 @@ int file_history(struct request *r)
 	struct audit_cp cp;
 	struct db *db = NULL;
 	json_t *items = NULL, *out = NULL, *checkpoint = json_null();
-	int status = load_visible(r, &db, &a, &f), rc;
+	int status = files_load_visible(r, &db, &a, &f), rc;
 
 	if (status)
 		return status;
@@ -1135,7 +1133,7 @@ static int move(struct request *r, enum move m)
 
 	if (status)
 		return status;
-	status = load_visible(r, &db, &a, &f);
+	status = files_load_visible(r, &db, &a, &f);
 	if (status)
 		return status;
 	rc = db_begin(db);
@@ -1272,6 +1270,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/files/{id}/close", file_close, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/reopen", file_reopen, "files.write", BODY_MAX, OPTIONAL_JSON },
 	{ "GET", "/api/v1/files/{id}/history", file_history, "files.read", 0, 0 },
+	{ "GET", "/api/v1/files/{id}/cover", file_cover, "files.read", 0, 0 },
 	{ "GET", "/api/v1/files/{id}/notes", notes_get, "files.read", 0, 0 },
 	{ "POST", "/api/v1/files/{id}/notes", notes_post, "files.read", NOTE_BODY_MAX, ROUTE_JSON },
 	{ "PUT", "/api/v1/notes/{id}", note_put, "files.read", NOTE_BODY_MAX, ROUTE_JSON },

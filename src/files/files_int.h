@@ -76,6 +76,11 @@ int file_read(struct db *db, int64_t id, struct file_row *f) DF_WUR;
  * DF_OK, or DF_ENOTFOUND / DF_EDENIED (nothing recorded), or a store error. */
 int file_visible(struct request *r, struct db *db, const struct actor *a, const struct file_row *f) DF_WUR;
 
+/* files_load_visible - read file {id} (the path parameter) and check the
+ * caller may see it: 0, or the status of the problem recorded (404 for a
+ * file they may not see). */
+int files_load_visible(struct request *r, struct db **db, struct actor *a, struct file_row *f) DF_WUR;
+
 /* file_json - the file as the API gives it (docs/FILES.md); with full, its
  * receipts and movements too. */
 int file_json(struct db *db, const struct file_row *f, int full, json_t **out) DF_WUR;
@@ -138,6 +143,9 @@ int letters_post(struct request *r);
 int letter_put(struct request *r);
 int letter_approve(struct request *r);
 int letter_issue(struct request *r);
+
+/* Handlers (cover.c). */
+int file_cover(struct request *r); /* GET /api/v1/files/{id}/cover */
 
 /* Handlers (search.c). */
 int files_search(struct request *r); /* GET /api/v1/search/files */

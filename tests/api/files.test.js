@@ -1129,3 +1129,37 @@ test('scans: attached to a receipt, typed by content, capped, seen by those who 
   assertProblem(await kech.c.post(URL, pdf, { headers: { 'Content-Type': 'application/pdf' } }), 404);
   assert.equal(srv.sql(`SELECT COUNT(*) FROM audit_leaves WHERE event = 'files.receipt.attach'`).trim(), '1', 'attached once, audited once');
 });
+
+// ---------------------------------------------------------------------------
+// 15. The printed cover (issue 6, point 2): an A4 SVG with the file's
+// number, subject and office, and a QR code of its page.
+
+test('cover: an SVG page with the number, the subject and a QR code of the file page', async (t) => {
+  const srv = await startServer({ set: ['server.public_url=https://daftar.example.pk/'] });
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, kech] = await people(srv, ['fo.quetta.edu', 'dc.kech']);
+  const f = await create(fo, { subject: 'Roads & <bridges> of "Zhob" division, the whole of the repair works programme for 2026-27 in one file' });
+  const res = await fo.c.get(`${FILES}/${f.id}/cover`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^image\/svg\+xml/);
+  const svg = res.text;
+  assert.ok(svg.startsWith('<?xml'));
+  assert.ok(svg.includes(`>${f.number}<`), 'the number');
+  assert.ok(svg.includes('Roads &amp; &lt;bridges&gt; of &quot;Zhob&quot;'), 'the subject, escaped');
+  assert.ok(!svg.includes('<bridges>'));
+  assert.ok(svg.includes(`https://daftar.example.pk/files/${f.id}`), 'the page it opens');
+  assert.ok(!/<script/i.test(svg));
+  // the QR code: the three finder patterns (7x7, a ring and a 3x3 core)
+  const dark = new Set([...svg.matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map((m) => `${m[1]},${m[2]}`));
+  assert.ok(dark.size > 200, `${dark.size} dark modules`);
+  const q = 4; // the quiet zone
+  for (const [x0, y0] of [[q, q]]) {
+    for (let i = 0; i < 7; i++) {
+      assert.ok(dark.has(`${x0 + i},${y0}`) && dark.has(`${x0},${y0 + i}`), 'finder ring');
+    }
+    assert.ok(!dark.has(`${x0 + 1},${y0 + 1}`), 'the white ring inside');
+    assert.ok(dark.has(`${x0 + 3},${y0 + 3}`), 'the dark core');
+  }
+  assertProblem(await kech.c.get(`${FILES}/${f.id}/cover`), 404);
+});
