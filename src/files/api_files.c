@@ -195,7 +195,7 @@ static void copy(char *out, size_t len, const char *s)
 int file_read(struct db *db, int64_t id, struct file_row *f)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT " FILE_COLS ", stage_since FROM files WHERE id = ?1", &st);
+	int rc = db_prepare(db, "SELECT " FILE_COLS ", stage_since, type FROM files WHERE id = ?1", &st);
 
 	memset(f, 0, sizeof *f);
 	if (rc != DF_OK)
@@ -221,6 +221,7 @@ int file_read(struct db *db, int64_t id, struct file_row *f)
 		f->created_post = stmt_i64(st, 15);
 		f->created_at = stmt_i64(st, 16);
 		copy(f->stage_since, sizeof f->stage_since, stmt_text(st, 17));
+		copy(f->type, sizeof f->type, stmt_text(st, 18) ? stmt_text(st, 18) : "general");
 		rc = DF_OK;
 	} else if (rc == DF_OK) {
 		rc = DF_ENOTFOUND;
@@ -330,9 +331,9 @@ int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
 				    json_id(f->sent_by), "sent_at", (json_int_t)f->sent_at, "due",
 				    f->due[0] ? f->due : NULL);
 	cal_format(cal_day_of_instant(clock_now_ms()), today);
-	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:b, s:I, s:I, s:o}", "id",
-		      json_id(f->id), "number", f->number, "subject", f->subject, "priority", f->priority, "security",
-		      f->security, "status", f->status, "office", files_office_json(db, f->unit, f->department),
+	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:b, s:I, s:I, s:o}", "id",
+		      json_id(f->id), "number", f->number, "subject", f->subject, "type", f->type, "priority", f->priority,
+		      "security", f->security, "status", f->status, "office", files_office_json(db, f->unit, f->department),
 		      "holder", post_json(db, f->holder), "in_transit", transit ? transit : json_null(), "park_reason",
 		      f->park_reason[0] ? f->park_reason : NULL, "due", f->due[0] ? f->due : NULL, "stage_since",
 		      f->stage_since[0] ? f->stage_since : NULL, "overdue",
@@ -428,24 +429,83 @@ static int one_of(const char *s, const char *const *names)
 
 /* ---- time limits -------------------------------------------------------- */
 
-/* stage_due - the due day of a stage of a file of priority that begins on
- * day: its time limit (number.h) in working days after it. */
-static int stage_due(struct db *db, const char *priority, cal_day day, cal_day *due)
-{
-	struct calendar cal;
-	int p = files_priority_parse(priority);
-	int rc = system_calendar(db, &cal);
+/* What a file's time limit depends on. */
+struct stage_of {
+	int64_t department;
+	const char *type, *priority;
+};
 
-	if (rc == DF_OK)
-		rc = files_due_day(&cal, day, files_stage_limit_days(p < 0 ? FILES_ROUTINE : (enum files_priority)p), due);
-	calendar_release(&cal);
+/* stage_limit - the time limit in working days of a stage of a file of
+ * department, type and priority: the department's limit for the type and
+ * priority (file_limits), else the priority's default (number.h). */
+static int stage_limit(struct db *db, int64_t department, const char *type, const char *priority, int *days)
+{
+	struct stmt *st = NULL;
+	int p = files_priority_parse(priority);
+	int rc = db_prepare(db, "SELECT days FROM file_limits WHERE department_id = ?1 AND type = ?2 AND priority = ?3",
+			    &st);
+
+	*days = files_stage_limit_days(p < 0 ? FILES_ROUTINE : (enum files_priority)p);
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, department);
+	stmt_bind_text(st, 2, type && *type ? type : "general", -1);
+	stmt_bind_text(st, 3, priority, -1);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*days = (int)stmt_i64(st, 0);
+		rc = DF_OK;
+	}
+	stmt_done(st);
 	return rc;
 }
 
+/* stage_due - the due day of a stage of f that begins on day: its limit
+ * (stage_limit) in working days after it. */
+static int stage_due(struct db *db, const struct stage_of *f, cal_day day, cal_day *due)
+{
+	struct calendar cal;
+	int days = 0;
+	int rc = stage_limit(db, f->department, f->type, f->priority, &days);
+
+	if (rc == DF_OK)
+		rc = system_calendar(db, &cal);
+	if (rc == DF_OK) {
+		rc = files_due_day(&cal, day, days, due);
+		calendar_release(&cal);
+	}
+	return rc;
+}
+
+/* set_type - the type of file. */
+static int set_type(struct db *db, int64_t file, const char *type)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "UPDATE files SET type = ?2 WHERE id = ?1", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, file);
+	stmt_bind_text(st, 2, type, -1);
+	rc = stmt_step(st);
+	stmt_done(st);
+	return rc;
+}
+
+int files_type_ok(const char *type)
+{
+	size_t n = 0;
+
+	for (; type && type[n]; n++)
+		if (!((type[n] >= 'a' && type[n] <= 'z') || (type[n] >= '0' && type[n] <= '9') || type[n] == '_'))
+			return 0;
+	return n >= 1 && n <= FILES_TYPE_MAX;
+}
+
 /* stage_set - the stage of file that movement seq begins (or resumes):
- * since the day it counts from (0: today), due on due (0: by its
- * priority's time limit after since). */
-static int stage_set(struct db *db, int64_t file, const char *priority, int64_t seq, cal_day due, cal_day since)
+ * since the day it counts from (0: today), due on due (0: by its time
+ * limit after since). */
+static int stage_set(struct db *db, int64_t file, const struct stage_of *f, int64_t seq, cal_day due, cal_day since)
 {
 	static const char sql[] = "UPDATE files SET stage = ?2, stage_since = ?3, due = ?4, parked_on = NULL"
 				  " WHERE id = ?1";
@@ -455,7 +515,7 @@ static int stage_set(struct db *db, int64_t file, const char *priority, int64_t 
 
 	if (!since)
 		since = cal_day_of_instant(clock_now_ms());
-	rc = due ? DF_OK : stage_due(db, priority, since, &due);
+	rc = due ? DF_OK : stage_due(db, f, since, &due);
 	if (rc == DF_OK)
 		rc = db_prepare(db, sql, &st);
 	if (rc != DF_OK)
@@ -544,7 +604,7 @@ int files_post(struct request *r)
 {
 	static const char sql[] = "INSERT INTO files (" FILE_COLS ", created_by, updated_at) VALUES (?1, ?2, ?3, ?4,"
 				  " ?5, ?6, ?7, 'open', ?8, NULL, NULL, NULL, NULL, NULL, 1, ?8, ?9, ?10, ?9)";
-	const char *subject = NULL, *priority = NULL, *security = NULL, *head = NULL;
+	const char *subject = NULL, *priority = NULL, *security = NULL, *head = NULL, *type = NULL;
 	json_t *body = r->body_json, *receipts = json_object_get(body, "receipts"), *out = NULL;
 	const struct posting_ref *by = NULL;
 	struct file_row f;
@@ -558,8 +618,12 @@ int files_post(struct request *r)
 	if (jreq_str(r, body, "subject", FILES_SUBJECT_MAX, 1, &subject) != DF_OK ||
 	    jreq_str(r, body, "priority", 16, 0, &priority) != DF_OK ||
 	    jreq_str(r, body, "security", 16, 0, &security) != DF_OK ||
-	    jreq_str(r, body, "head", 32, 0, &head) != DF_OK)
+	    jreq_str(r, body, "head", 32, 0, &head) != DF_OK ||
+	    jreq_str(r, body, "type", FILES_TYPE_MAX, 0, &type) != DF_OK)
 		return r->problem_status;
+	type = type ? type : "general";
+	if (!files_type_ok(type))
+		return req_problem_field(r, 422, "type", "type is 1 to %d of a-z, 0-9 and _ (e.g. budget)", FILES_TYPE_MAX);
 	priority = priority ? priority : "routine";
 	security = security ? security : "unclassified";
 	if (files_priority_parse(priority) < 0)
@@ -592,9 +656,11 @@ int files_post(struct request *r)
 		stmt_done(st);
 	}
 	if (rc == DF_OK)
+		rc = set_type(db, id, type); /* its own statement: FILE_COLS is the table's first shape */
+	if (rc == DF_OK)
 		rc = movement(r, db, id, "create", 0, by->post, NULL, NULL, NULL);
 	if (rc == DF_OK)
-		rc = stage_set(db, id, priority, 1, 0, 0);
+		rc = stage_set(db, id, &(struct stage_of){ by->department, type, priority }, 1, 0, 0);
 	if (rc == DF_OK)
 		rc = file_read(db, id, &f);
 	for (size_t i = 0; rc == DF_OK && i < json_array_size(receipts); i++) {
@@ -1063,6 +1129,7 @@ static int move_check(struct request *r, struct db *db, const struct actor *a, e
 static int move_run(struct request *r, struct db *db, enum move m, const struct file_row *f,
 		    const struct move_args *args, int64_t from, int64_t to)
 {
+	const struct stage_of of = { f->department, f->type, f->priority };
 	struct stmt *st = NULL;
 	int64_t seq = 0;
 	int rc = db_prepare(db, move_sql[m], &st);
@@ -1108,15 +1175,15 @@ static int move_run(struct request *r, struct db *db, enum move m, const struct 
 
 		if (args->due[0] && cal_parse(args->due, &due) != DF_OK)
 			return DF_EINTERNAL;
-		rc = stage_set(db, f->id, f->priority, seq, due, 0);
+		rc = stage_set(db, f->id, &of, seq, due, 0);
 	} else if (m == M_PULL_BACK || m == M_REOPEN) {
-		rc = stage_set(db, f->id, f->priority, seq, 0, 0);
+		rc = stage_set(db, f->id, &of, seq, 0, 0);
 	} else if (m == M_UNPARK) {
 		cal_day due = 0, since = 0;
 
 		rc = unpark_shift(db, f, &due, &since);
 		if (rc == DF_OK)
-			rc = stage_set(db, f->id, f->priority, seq, due, since);
+			rc = stage_set(db, f->id, &of, seq, due, since);
 	}
 	return rc;
 }
@@ -1234,6 +1301,11 @@ static const struct migration migrations[] = {
 	{ 6, "CREATE TABLE receipt_attachments ("
 	     " receipt_id BIGINT NOT NULL, sha256 TEXT NOT NULL, type TEXT NOT NULL, size BIGINT NOT NULL, name TEXT,"
 	     " created_by BIGINT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (receipt_id, sha256));" },
+	/* File types, and time limits per department, type and priority. */
+	{ 7, "ALTER TABLE files ADD COLUMN type TEXT;"
+	     "CREATE TABLE file_limits ("
+	     " department_id BIGINT NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL, days INT NOT NULL,"
+	     " updated_by BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (department_id, type, priority));" },
 };
 
 static const struct job_def jobs[] = {
@@ -1241,12 +1313,16 @@ static const struct job_def jobs[] = {
 };
 
 static const char *const events[] = {
-	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park", "files.unpark", "files.close",
-	"files.reopen", "files.receipt.attach", "files.note.final", "files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file", "files.scheme.set", NULL,
+	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park",
+	"files.unpark", "files.close", "files.reopen", "files.receipt.attach", "files.note.final",
+	"files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file",
+	"files.scheme.set", "files.limit.set", NULL,
 };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/departments/{id}/file-scheme", scheme_get, "files.read", 0, 0 },
+	{ "GET", "/api/v1/departments/{id}/file-limits", limits_get, "files.read", 0, 0 },
+	{ "PUT", "/api/v1/departments/{id}/file-limits", limits_put, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "PUT", "/api/v1/departments/{id}/file-scheme", scheme_put, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "POST", "/api/v1/receipts", receipts_post, "files.write", BODY_MAX, ROUTE_JSON },
 	{ "GET", "/api/v1/receipts", receipts_get, "files.read", 0, 0 },

@@ -500,6 +500,112 @@ int scheme_put(struct request *r)
 	return scheme_reply(r, db, department, 200);
 }
 
+/* ---- time limits per type and priority ---------------------------------- */
+
+/* limit_row - one limit (files_rows). */
+static int limit_row(struct stmt *st, void *arg, json_t **item)
+{
+	(void)arg;
+	*item = json_pack("{s:s, s:s, s:I}", "type", stmt_text(st, 0), "priority", stmt_text(st, 1), "days",
+			  (json_int_t)stmt_i64(st, 2));
+	return *item ? DF_OK : DF_ENOMEM;
+}
+
+/* limits_reply - the department's limits, and the defaults by priority
+ * (for the types and priorities it has none for). */
+static int limits_reply(struct request *r, struct db *db, int64_t department)
+{
+	json_t *items = NULL, *defaults = json_object(), *out;
+	int rc = files_rows(db, "SELECT type, priority, days FROM file_limits WHERE department_id = ?1"
+			       " ORDER BY type, priority", department, limit_row, NULL, &items);
+
+	for (int p = 0; defaults && p < FILES_PRIORITY_COUNT; p++)
+		json_object_set_new(defaults, files_priority_name((enum files_priority)p),
+				    json_integer(files_stage_limit_days((enum files_priority)p)));
+	if (rc != DF_OK) {
+		json_decref(defaults);
+		return req_fail(r, rc);
+	}
+	out = json_pack("{s:o, s:o, s:o}", "department_id", json_id(department), "items", items, "defaults",
+			defaults ? defaults : json_null());
+	return req_reply_take(r, 200, &out);
+}
+
+int limits_get(struct request *r)
+{
+	struct db *db = NULL;
+	int64_t department = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &department) != DF_OK)
+		return r->problem_status;
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = department_exists(r, db, department);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return limits_reply(r, db, department);
+}
+
+int limits_put(struct request *r)
+{
+	static const char put[] = "INSERT INTO file_limits (department_id, type, priority, days, updated_by, updated_at)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (department_id, type, priority) DO UPDATE"
+				  " SET days = excluded.days, updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+	static const char del[] = "DELETE FROM file_limits WHERE department_id = ?1 AND type = ?2 AND priority = ?3";
+	const char *type = NULL, *priority = NULL;
+	json_t *dj = json_object_get(r->body_json, "days"), *rec = NULL;
+	struct stmt *st = NULL;
+	struct db *db = NULL;
+	int64_t department = 0, days = 0;
+	int rc;
+
+	if (req_param_id(r, "id", &department) != DF_OK)
+		return r->problem_status;
+	if (jreq_str(r, r->body_json, "type", FILES_TYPE_MAX, 1, &type) != DF_OK ||
+	    jreq_str(r, r->body_json, "priority", 16, 1, &priority) != DF_OK)
+		return r->problem_status;
+	if (!files_type_ok(type))
+		return req_problem_field(r, 422, "type", "type is 1 to %d of a-z, 0-9 and _", FILES_TYPE_MAX);
+	if (files_priority_parse(priority) < 0)
+		return req_problem_field(r, 422, "priority", "priority is routine, priority, immediate or top_priority");
+	if (!json_is_null(dj) && jreq_int(r, r->body_json, "days", 1, 365, 1, &days) != DF_OK)
+		return r->problem_status; /* days null (or absent: 422) removes the limit */
+	rc = req_db(r, &db);
+	if (rc == DF_OK)
+		rc = department_exists(r, db, department);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	if (authz_decide(r, "files.write", 0, department) != DF_OK)
+		return req_problem(r, 403, "only a department-wide post sets its time limits");
+	rc = db_begin(db);
+	if (rc == DF_OK)
+		rc = db_prepare(db, days ? put : del, &st);
+	if (rc == DF_OK) {
+		stmt_bind_i64(st, 1, department);
+		stmt_bind_text(st, 2, type, -1);
+		stmt_bind_text(st, 3, priority, -1);
+		if (days) {
+			stmt_bind_i64(st, 4, days);
+			stmt_bind_i64(st, 5, r->who.user_id);
+			stmt_bind_i64(st, 6, clock_now_ms());
+		}
+		rc = stmt_step(st);
+		stmt_done(st);
+	}
+	if (rc == DF_OK) {
+		rec = json_pack("{s:o, s:s, s:s, s:o}", "department_id", json_id(department), "type", type, "priority",
+				priority, "days", days ? json_integer(days) : json_null());
+		rc = rec ? audit_append_json(db, "files.limit.set", "department", department, r->who.user_id, rec)
+			 : DF_ENOMEM;
+		json_decref(rec);
+	}
+	rc = files_finish(db, rc);
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	return limits_reply(r, db, department);
+}
+
 /* ---- the citizen's status check ----------------------------------------- */
 
 /* status_find - the receipt with diary number n of year whose code hashes to

@@ -22,6 +22,10 @@ struct stmt;
 #define FILES_REMARK_MAX 2000   /* bytes of a remark or a park reason */
 #define FILES_NAME_MAX 200      /* bytes of a sender's name */
 #define FILES_LIST_MAX 500      /* rows of one list answer */
+#define FILES_TYPE_MAX 32       /* bytes of a file type */
+
+/* files_type_ok - 1..FILES_TYPE_MAX of [a-z0-9_]. */
+int files_type_ok(const char *type);
 
 /* The caller's postings today: the posts they may act for. */
 struct actor {
@@ -63,6 +67,7 @@ struct file_row {
 	int64_t sent_at;                /* ms */
 	char due[11];                   /* the current stage's due day, "" none */
 	char stage_since[11];           /* the day the current stage began */
+	char type[FILES_TYPE_MAX + 1];  /* "general", "budget", ...: time limits by type */
 	char park_reason[FILES_REMARK_MAX + 1];
 	int64_t version;
 	int64_t created_post, created_at;
@@ -160,6 +165,8 @@ int receipts_get(struct request *r);
 int receipt_get(struct request *r);
 int receipt_put_up_post(struct request *r);
 int scheme_get(struct request *r);
+int limits_get(struct request *r);  /* GET /api/v1/departments/{id}/file-limits */
+int limits_put(struct request *r);  /* PUT /api/v1/departments/{id}/file-limits */
 int receipt_status(struct request *r); /* public: GET /api/v1/receipt-status */
 int receipt_attach(struct request *r); /* POST /api/v1/receipts/{id}/attachments */
 int receipt_attachment_get(struct request *r); /* GET /api/v1/receipts/{id}/attachments/{sha256} */

@@ -1163,3 +1163,41 @@ test('cover: an SVG page with the number, the subject and a QR code of the file 
   }
   assertProblem(await kech.c.get(`${FILES}/${f.id}/cover`), 404);
 });
+
+// ---------------------------------------------------------------------------
+// 16. Time limits by file type (issue 6, point 4): a department sets the
+// limit of a type and priority in working days; a file of that type is due
+// by it, other files by their priority's default.
+
+test('time limits by type: set by the department, used by its files of that type', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK); // Wednesday 18 November 2026
+  const [fo, sec, dc] = await people(srv, ['fo.quetta.edu', 'sec.edu', 'dc.quetta']);
+  const L = `/api/v1/departments/${fo.dept}/file-limits`;
+
+  const none = await ok(fo.c.get(L));
+  assert.deepEqual(none.items, []);
+  assert.deepEqual(none.defaults, { routine: 7, priority: 3, immediate: 1, top_priority: 1 });
+  assertProblem(await fo.c.put(L, { type: 'court', priority: 'routine', days: 2 }), 403);
+  const set = await ok(sec.c.put(L, { type: 'court', priority: 'routine', days: 2 }));
+  assert.deepEqual(set.items, [{ type: 'court', priority: 'routine', days: 2 }]);
+  assertProblem(await sec.c.put(L, { type: 'Court Case', priority: 'routine', days: 2 }), 422, 'type');
+  assertProblem(await sec.c.put(L, { type: 'court', priority: 'soon', days: 2 }), 422, 'priority');
+  assertProblem(await sec.c.put(L, { type: 'court', priority: 'routine', days: 400 }), 422, 'days');
+
+  // a court file is due in 2 working days (Friday); a general one in 7 (Friday week)
+  const court = await create(fo, { subject: 'Writ petition', type: 'court' });
+  assert.equal(court.type, 'court');
+  assert.equal(court.due, '2026-11-20');
+  const plain = await create(fo, { subject: 'Stationery' });
+  assert.equal(plain.type, 'general');
+  assert.equal(plain.due, '2026-11-27');
+  assertProblem(await fo.c.post(FILES, { subject: 'x', type: 'bad type' }), 422, 'type');
+  // sent on: the court limit again, from the day it is sent
+  const sent = await ok(fo.c.post(`${FILES}/${court.id}/send`, { to_post: dc.post }));
+  assert.equal(sent.due, '2026-11-20');
+  // removed: back to the default
+  assert.deepEqual((await ok(sec.c.put(L, { type: 'court', priority: 'routine', days: null }))).items, []);
+  assert.equal((await create(fo, { subject: 'Another writ', type: 'court' })).due, '2026-11-27');
+});
