@@ -195,7 +195,8 @@ static void copy(char *out, size_t len, const char *s)
 int file_read(struct db *db, int64_t id, struct file_row *f)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT " FILE_COLS ", stage_since, type FROM files WHERE id = ?1", &st);
+	int rc = db_prepare(db, "SELECT " FILE_COLS ", stage_since, type, COALESCE(volume, 1) FROM files WHERE id = ?1",
+			    &st);
 
 	memset(f, 0, sizeof *f);
 	if (rc != DF_OK)
@@ -222,6 +223,7 @@ int file_read(struct db *db, int64_t id, struct file_row *f)
 		f->created_at = stmt_i64(st, 16);
 		copy(f->stage_since, sizeof f->stage_since, stmt_text(st, 17));
 		copy(f->type, sizeof f->type, stmt_text(st, 18) ? stmt_text(st, 18) : "general");
+		f->volume = stmt_i64(st, 19);
 		rc = DF_OK;
 	} else if (rc == DF_OK) {
 		rc = DF_ENOTFOUND;
@@ -331,8 +333,9 @@ int file_json(struct db *db, const struct file_row *f, int full, json_t **out)
 				    json_id(f->sent_by), "sent_at", (json_int_t)f->sent_at, "due",
 				    f->due[0] ? f->due : NULL);
 	cal_format(cal_day_of_instant(clock_now_ms()), today);
-	o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:b, s:I, s:I, s:o}", "id",
-		      json_id(f->id), "number", f->number, "subject", f->subject, "type", f->type, "priority", f->priority,
+	o = json_pack("{s:o, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:s?, s:s?, s:s?, s:b, s:I, s:I, s:o}",
+		      "id", json_id(f->id), "number", f->number, "subject", f->subject, "type", f->type, "volume",
+		      (json_int_t)f->volume, "priority", f->priority,
 		      "security", f->security, "status", f->status, "office", files_office_json(db, f->unit, f->department),
 		      "holder", post_json(db, f->holder), "in_transit", transit ? transit : json_null(), "park_reason",
 		      f->park_reason[0] ? f->park_reason : NULL, "due", f->due[0] ? f->due : NULL, "stage_since",
@@ -986,9 +989,10 @@ int file_history(struct request *r)
 
 /* ---- moves ------------------------------------------------------------- */
 
-enum move { M_SEND, M_RECEIVE, M_PULL_BACK, M_PARK, M_UNPARK, M_CLOSE, M_REOPEN };
+enum move { M_SEND, M_RECEIVE, M_PULL_BACK, M_PARK, M_UNPARK, M_CLOSE, M_REOPEN, M_VOLUME };
 
-static const char *const move_names[] = { "send", "receive", "pull_back", "park", "unpark", "close", "reopen" };
+static const char *const move_names[] = { "send", "receive", "pull_back", "park", "unpark", "close", "reopen",
+					  "new_volume" };
 
 /* A move's UPDATE: ?1 id, ?2 version read, ?3 now, then its own. */
 static const char *const move_sql[] = {
@@ -1006,6 +1010,8 @@ static const char *const move_sql[] = {
 		    " WHERE id = ?1 AND version = ?2 RETURNING id",
 	[M_REOPEN] = "UPDATE files SET status = 'open', holder_post = ?4, due = NULL, version = version + 1,"
 		     " updated_at = ?3 WHERE id = ?1 AND version = ?2 RETURNING id",
+	[M_VOLUME] = "UPDATE files SET volume = COALESCE(volume, 1) + 1, version = version + 1, updated_at = ?3"
+		     " WHERE id = ?1 AND version = ?2 RETURNING id",
 };
 
 /* What a move was asked: its body, read before the transaction. */
@@ -1092,6 +1098,7 @@ static int move_check(struct request *r, struct db *db, const struct actor *a, e
 	case M_PARK:
 	case M_UNPARK:
 	case M_CLOSE:
+	case M_VOLUME:
 		if (!holds_holder)
 			return req_problem(r, 403, "only the post holding the file does that");
 		if (f->to_post)
@@ -1100,6 +1107,10 @@ static int move_check(struct request *r, struct db *db, const struct actor *a, e
 			return req_problem(r, 409, "the file is %s", f->status);
 		if (m == M_UNPARK && strcmp(f->status, "parked") != 0)
 			return req_problem(r, 409, "the file is not parked");
+		if (m == M_VOLUME && strcmp(f->status, "open") != 0)
+			return req_problem(r, 409, "the file is %s", f->status);
+		if (m == M_VOLUME)
+			*to = f->holder;
 		if (m == M_CLOSE) {
 			const struct posting_ref *h = actor_holds(a, f->holder);
 
@@ -1238,6 +1249,7 @@ MOVE_HANDLER(file_park, M_PARK)
 MOVE_HANDLER(file_unpark, M_UNPARK)
 MOVE_HANDLER(file_close, M_CLOSE)
 MOVE_HANDLER(file_reopen, M_REOPEN)
+MOVE_HANDLER(file_new_volume, M_VOLUME)
 
 /* ---- the module -------------------------------------------------------- */
 
@@ -1306,6 +1318,8 @@ static const struct migration migrations[] = {
 	     "CREATE TABLE file_limits ("
 	     " department_id BIGINT NOT NULL, type TEXT NOT NULL, priority TEXT NOT NULL, days INT NOT NULL,"
 	     " updated_by BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (department_id, type, priority));" },
+	/* Volumes: a thick file goes on in a new volume, under the same number. */
+	{ 8, "ALTER TABLE files ADD COLUMN volume INT;" },
 };
 
 static const struct job_def jobs[] = {
@@ -1316,7 +1330,7 @@ static const char *const events[] = {
 	"files.overdue", "files.create", "files.send", "files.receive", "files.pull_back", "files.park",
 	"files.unpark", "files.close", "files.reopen", "files.receipt.attach", "files.note.final",
 	"files.letter.approve", "files.letter.issue", "files.receipt.create", "files.receipt.file",
-	"files.scheme.set", "files.limit.set", NULL,
+	"files.scheme.set", "files.limit.set", "files.new_volume", NULL,
 };
 
 static const struct route routes[] = {
@@ -1345,6 +1359,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/files/{id}/unpark", file_unpark, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/close", file_close, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "POST", "/api/v1/files/{id}/reopen", file_reopen, "files.write", BODY_MAX, OPTIONAL_JSON },
+	{ "POST", "/api/v1/files/{id}/volumes", file_new_volume, "files.read", BODY_MAX, OPTIONAL_JSON },
 	{ "GET", "/api/v1/files/{id}/history", file_history, "files.read", 0, 0 },
 	{ "GET", "/api/v1/files/{id}/cover", file_cover, "files.read", 0, 0 },
 	{ "GET", "/api/v1/files/{id}/notes", notes_get, "files.read", 0, 0 },

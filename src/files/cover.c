@@ -132,6 +132,10 @@ int file_cover(struct request *r)
 		rc = add_text(&b, 20, 28, 7, "normal", "Government of Balochistan", 100);
 	if (rc == DF_OK)
 		rc = add_text(&b, 20, 44, 12, "bold", f.number, FILES_NUMBER_MAX);
+	if (rc == DF_OK && f.volume > 1) {
+		snprintf(line, sizeof line, "Volume %lld", (long long)f.volume);
+		rc = add_text(&b, 150, 44, 8, "bold", line, sizeof line);
+	}
 	/* the subject, cut into lines at spaces */
 	s = f.subject;
 	for (int n = 0; rc == DF_OK && *s && n < COVER_LINES; n++, y += 9) {

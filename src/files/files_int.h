@@ -68,6 +68,7 @@ struct file_row {
 	char due[11];                   /* the current stage's due day, "" none */
 	char stage_since[11];           /* the day the current stage began */
 	char type[FILES_TYPE_MAX + 1];  /* "general", "budget", ...: time limits by type */
+	int64_t volume;                 /* 1, 2, ...: the volume now in use */
 	char park_reason[FILES_REMARK_MAX + 1];
 	int64_t version;
 	int64_t created_post, created_at;

@@ -1201,3 +1201,25 @@ test('time limits by type: set by the department, used by its files of that type
   assert.deepEqual((await ok(sec.c.put(L, { type: 'court', priority: 'routine', days: null }))).items, []);
   assert.equal((await create(fo, { subject: 'Another writ', type: 'court' })).due, '2026-11-27');
 });
+
+// ---------------------------------------------------------------------------
+// 17. Volumes (issue 6, point 2): a thick file goes on in a new volume
+// under the same number, by the post holding it; the cover says which.
+
+test('volumes: the holder opens the next volume of a file', async (t) => {
+  const srv = await startServer();
+  t.after(() => srv.stop());
+  await srv.setClock(CLOCK);
+  const [fo, dc] = await people(srv, ['fo.quetta.edu', 'dc.quetta']);
+  const f = await create(fo, { subject: 'Thick file' });
+  assert.equal(f.volume, 1);
+  const v2 = await ok(fo.c.post(`${FILES}/${f.id}/volumes`));
+  assert.equal(v2.volume, 2);
+  assert.equal(v2.number, f.number);
+  assertProblem(await dc.c.post(`${FILES}/${f.id}/volumes`), 403);
+  const full = await getFile(fo, f.id);
+  assert.deepEqual(full.movements.map((m) => m.action), ['create', 'new_volume']);
+  assert.match((await fo.c.get(`${FILES}/${f.id}/cover`)).text, />Volume 2</);
+  await ok(fo.c.post(`${FILES}/${f.id}/close`));
+  assertProblem(await fo.c.post(`${FILES}/${f.id}/volumes`), 409);
+});
