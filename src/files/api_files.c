@@ -1320,6 +1320,8 @@ static const struct migration migrations[] = {
 	     " updated_by BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (department_id, type, priority));" },
 	/* Volumes: a thick file goes on in a new volume, under the same number. */
 	{ 8, "ALTER TABLE files ADD COLUMN volume INT;" },
+	/* Pendency now (report.c) reads only this index. */
+	{ 9, "CREATE INDEX files_pending ON files (status, to_post, holder_post, stage_since);" },
 };
 
 static const struct job_def jobs[] = {

@@ -21,12 +21,14 @@
  * the file's own due day moves (api_files.c, unpark_shift).  A closed file
  * is not pending.
  *
- * The figures are a replay of the movements up to the end of the day
- * asked, file by file, so any past day is answered as it stood, with the
- * org tree of that day.  The replay reads every movement up to that day;
- * docs/PERFORMANCE.md has what that costs and what would make the
- * province report fast at scale (day snapshots, as attendance closes its
- * days).  Rows are limited to the caller's files.read reach: a post is
+ * Without as_of the report is of now, read from the files themselves:
+ * every move keeps a file's post, status and the day its stage counts from
+ * (api_files.c), grouped in SQL by (post, status, day), so it reads one
+ * row per file and no movement.  With as_of (today included) the figures
+ * are a replay of the movements up to the end of that day, file by file,
+ * so any past day is answered as it stood, with the org tree of that day;
+ * the two agree for today (tests/api/files.test.js).  The replay reads
+ * every movement up to that day: docs/PERFORMANCE.md has what each costs.  Rows are limited to the caller's files.read reach: a post is
  * counted where it sits (its unit and department that day).
  */
 #include <stdio.h>
@@ -56,6 +58,7 @@ struct event {
 	int64_t post;
 	enum ev kind;
 	long value;
+	long n;       /* how many alike (the current state counts files in groups) */
 };
 
 /* The events of a replay, growing. */
@@ -81,7 +84,7 @@ static int emit(struct events *e, int64_t post, enum ev kind, long value)
 		return DF_OK;
 	if (grow((void **)&e->v, &e->cap, e->n, sizeof *e->v) != DF_OK)
 		return DF_ENOMEM;
-	e->v[e->n++] = (struct event){ post, kind, value };
+	e->v[e->n++] = (struct event){ post, kind, value, 1 };
 	return DF_OK;
 }
 
@@ -197,6 +200,36 @@ static int replay_all(struct db *db, const struct calendar *cal, cal_day from, c
 	return rc;
 }
 
+/* current_all - each open or parked file's standing now, from the files
+ * themselves (the post that must act, the day its stage counts from, kept
+ * by every move exactly as replay_step computes them), counted in groups
+ * of (post, status, day): what the replay to the end of today gives,
+ * without reading the movements. */
+static int current_all(struct db *db, const struct calendar *cal, cal_day today, struct events *e)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, "SELECT COALESCE(to_post, holder_post), status, stage_since, COUNT(*) FROM files"
+				" WHERE status IN ('open', 'parked') GROUP BY COALESCE(to_post, holder_post), status,"
+				" stage_since", &st);
+
+	if (rc != DF_OK)
+		return rc;
+	while ((rc = stmt_step(st)) == STMT_ROW) {
+		int parked = strcmp(stmt_text(st, 1), "parked") == 0;
+		cal_day since = today;
+
+		if (!parked && cal_parse(stmt_text(st, 2), &since) != DF_OK)
+			since = today; /* a stage with no day kept: counted from today */
+		rc = emit(e, stmt_i64(st, 0), parked ? EV_PARKED : EV_PENDING,
+			  parked ? 0 : files_pending_days(cal, since, today));
+		if (rc != DF_OK)
+			break;
+		e->v[e->n - 1].n = (long)stmt_i64(st, 3);
+	}
+	stmt_done(st);
+	return rc == STMT_ROW ? DF_OK : rc;
+}
+
 /* One row of a report: a post, an office or a department. */
 struct row {
 	int64_t post, unit, department;   /* the key's parts (0: not in this grouping) */
@@ -258,19 +291,19 @@ static void count(struct row *w, const struct event *e)
 {
 	switch (e->kind) {
 	case EV_PENDING:
-		w->pending++;
-		w->bucket[files_age_bucket(e->value)]++;
+		w->pending += e->n;
+		w->bucket[files_age_bucket(e->value)] += e->n;
 		if (e->value > w->oldest)
 			w->oldest = e->value;
 		break;
-	case EV_PARKED: w->parked++; break;
-	case EV_CREATED: w->created++; break;
-	case EV_RECEIVED: w->received++; break;
-	case EV_SENT: w->sent++; break;
-	case EV_CLOSED: w->closed++; break;
+	case EV_PARKED: w->parked += e->n; break;
+	case EV_CREATED: w->created += e->n; break;
+	case EV_RECEIVED: w->received += e->n; break;
+	case EV_SENT: w->sent += e->n; break;
+	case EV_CLOSED: w->closed += e->n; break;
 	case EV_DISPOSED:
-		w->disposed++;
-		w->disposed_days += e->value;
+		w->disposed += e->n;
+		w->disposed_days += e->value * e->n;
 		break;
 	}
 }
@@ -476,7 +509,8 @@ static int report_args(struct request *r, int *by, const char **format)
 	return 0;
 }
 
-/* run - replay [from, to] (and the standing at to with pending) and tally
+/* run - replay [from, to] (and the standing at to with pending; with
+ * pending 2, the standing now from the files themselves instead) and tally
  * it; rows sorted by cmp. */
 static int run(struct request *r, cal_day from, cal_day to, int pending, enum by by,
 	       int (*cmp)(const void *, const void *), struct db **db, struct row **rows, size_t *nrows,
@@ -489,7 +523,9 @@ static int run(struct request *r, cal_day from, cal_day to, int pending, enum by
 	calendar_init(&cal);
 	if (rc == DF_OK)
 		rc = system_calendar(*db, &cal);
-	if (rc == DF_OK)
+	if (rc == DF_OK && pending == 2)
+		rc = current_all(*db, &cal, to, &e);
+	else if (rc == DF_OK)
 		rc = replay_all(*db, &cal, from, to, pending, &e);
 	if (rc == DF_OK)
 		rc = tally(r, *db, to, &e, by, rows, nrows, total);
@@ -515,7 +551,8 @@ int files_pendency_get(struct request *r)
 	if (as && (cal_parse(as, &day) != DF_OK || day > today))
 		return req_problem_field(r, 400, "as_of", "as_of is a day YYYY-MM-DD, not after today");
 	cal_format(day, as_of);
-	rc = run(r, day + 1, day, 1, (enum by)by, cmp_pending, &db, &rows, &nrows, &total);
+	/* now: the files as they stand; a day asked for: the movements replayed */
+	rc = run(r, day + 1, day, as ? 1 : 2, (enum by)by, cmp_pending, &db, &rows, &nrows, &total);
 	if (rc != DF_OK) {
 		free(rows);
 		return req_fail(r, rc);
