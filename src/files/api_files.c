@@ -289,15 +289,22 @@ json_t *files_office_json(struct db *db, int64_t unit, int64_t department)
 			 "id", json_id(department), "code", code);
 }
 
-/* movement_row - one movement (files_rows). */
+/* movement_row - one movement (files_rows; arg: the db), with the posts'
+ * designations and units, which a reader may not otherwise look up (a
+ * post outside their reach). */
 static int movement_row(struct stmt *st, void *arg, json_t **item)
 {
-	(void)arg;
+	struct db *db = arg;
+
 	*item = json_pack("{s:I, s:s, s:o, s:o, s:{s:o, s:s?}, s:s?, s:s?, s:I}", "seq", (json_int_t)stmt_i64(st, 0),
 			  "action", stmt_text(st, 1), "from_post", stmt_isnull(st, 2) ? json_null() : json_id(stmt_i64(st, 2)),
 			  "to_post", stmt_isnull(st, 3) ? json_null() : json_id(stmt_i64(st, 3)), "by", "person_id",
 			  stmt_isnull(st, 4) ? json_null() : json_id(stmt_i64(st, 4)), "name", stmt_text(st, 5), "remark",
 			  stmt_text(st, 6), "due", stmt_text(st, 7), "at", (json_int_t)stmt_i64(st, 8));
+	if (*item && !stmt_isnull(st, 2))
+		json_object_set_new(*item, "from", post_json(db, stmt_i64(st, 2)));
+	if (*item && !stmt_isnull(st, 3))
+		json_object_set_new(*item, "to", post_json(db, stmt_i64(st, 3)));
 	return *item ? DF_OK : DF_ENOMEM;
 }
 
@@ -312,7 +319,7 @@ static int movements_json(struct db *db, int64_t file, json_t **out)
 {
 	return files_rows(db, "SELECT m.seq, m.action, m.from_post, m.to_post, m.by_person, p.name, m.remark, m.due,"
 			      " m.at_ms FROM file_movements m LEFT JOIN people p ON p.id = m.by_person"
-			      " WHERE m.file_id = ?1 ORDER BY m.seq", file, movement_row, NULL, out);
+			      " WHERE m.file_id = ?1 ORDER BY m.seq", file, movement_row, db, out);
 }
 
 /* receipts_of - the receipts put up in file, by diary. */
@@ -924,7 +931,7 @@ static int history_row(struct stmt *st, void *arg, json_t **item)
 	char bytes[AUDIT_LEAF_MAX], *record = NULL;
 	size_t len = 0;
 	json_t *rec = NULL, *audit = json_null();
-	int rc = movement_row(st, NULL, item);
+	int rc = movement_row(st, db, item);
 
 	if (rc != DF_OK || stmt_isnull(st, 9))
 		return rc; /* a movement from before leaves were kept with it */

@@ -808,6 +808,11 @@ test('history: every movement proven in the signed audit log', async (t) => {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual(h.items.map((m) => m.action), ['create', 'send', 'receive']);
+  // each step names its posts, which the reader may not be able to look up otherwise
+  const dcPost = (await ok(dc.c.get('/api/v1/me'))).postings[0].post;
+  assert.equal(h.items[1].to.post.designation, dcPost.designation);
+  assert.equal(h.items[1].to.unit.id, dc.unit);
+  assert.equal(h.items[1].from.post.id, fo.post);
   const { checkpoint: cp } = h;
   assert.ok(cp && h.items.every((m) => m.audit.index < cp.size), JSON.stringify(cp));
 

@@ -51,7 +51,7 @@ function Header() {
   const box = useStore(outbox);
   const waiting = box.items.filter((it) => it.state === 'waiting' || it.state === 'sending' || it.state === 'failed').length;
   const other = lang === 'en' ? 'ur' : 'en';
-  const nav = routes.filter((x) => x.nav && (!x.auth || s.state === 'user') && (!x.action || can(x.action)));
+  const nav = routes.filter((x) => x.nav && (!x.auth || s.state === 'user') && (!x.guest || s.state !== 'user') && (!x.action || can(x.action)));
   return (
     <header class="top">
       <a class="skip" href="#main">{t('nav.skip')}</a>

@@ -12,7 +12,9 @@
 //   X-Daftar-Cached-At (ms) so the app can say how old it is.  The page
 //   empties this cache at sign-in and sign-out (one user's data).
 //   GET /api/v1/session is never kept (it holds the CSRF token): offline,
-//   the app stands in the last-seen /api/v1/me for it.
+//   the app stands in the last-seen /api/v1/me for it.  Nor is a
+//   citizen's /api/v1/receipt-status (its URL holds the slip's code), nor a
+//   scan (/attachments/: large, and not to linger on a shared phone).
 // - Writes are never touched here: the page's outbox (IndexedDB) keeps
 //   the ones made offline.
 const VERSION = '__VERSION__';
@@ -21,7 +23,7 @@ const SHELL = `daftar-shell-${VERSION}`;
 const ASSETS = 'daftar-assets';
 const API = 'daftar-api';
 const NAV_TIMEOUT_MS = 4000;
-const NO_CACHE_API = ['/api/v1/test/', '/api/v1/session'];
+const NO_CACHE_API = ['/api/v1/test/', '/api/v1/session', '/api/v1/receipt-status', '/attachments/'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -56,7 +58,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return; // map tiles and the like: the browser's own cache
   if (url.pathname.startsWith('/api/')) {
-    if (NO_CACHE_API.some((p) => url.pathname.startsWith(p))) return;
+    if (NO_CACHE_API.some((p) => (p.startsWith('/api/') ? url.pathname.startsWith(p) : url.pathname.includes(p)))) return;
     event.respondWith(apiNetworkFirst(req));
   } else if (req.mode === 'navigate') {
     event.respondWith(page(req));

@@ -100,3 +100,16 @@ export function Stats({ totals }) {
     </dl>
   );
 }
+
+// Field - a labelled input with its hint or its error (role=alert).
+export function Field({ id, label, hint, error, children }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      <span class="hint" id={`${id}-hint`}>
+        {error ? <span class="field-error" role="alert">{error}</span> : hint}
+      </span>
+    </div>
+  );
+}

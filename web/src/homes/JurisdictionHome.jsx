@@ -16,6 +16,7 @@ import { Loading, Problem, Stats, Lazy, SavedAt } from '../components/common.jsx
 import DateField from '../components/DateField.jsx';
 import { VacancyTable, VacancyChart } from '../components/vacancy.jsx';
 import { indexUnits } from '../components/geo.js';
+import FilesCard from '../components/files/FilesCard.jsx';
 
 const loadMap = () => import('../components/ProvinceMap.jsx');
 
@@ -152,6 +153,7 @@ export default function JurisdictionHome({ scope, user, me }) {
       <SavedAt at={report.cachedAt} />
       {report.data && <p class="as-of" data-as-of={report.data.as_of}>{t('vacancies.asOfLine', { date: fmtDay(report.data.as_of, 'long') })}</p>}
       {totals && <Stats totals={totals} />}
+      {can('files.read') && !scope.admin && <FilesCard />}
 
       <div class="two-col map-and-chart">
         <section class="card" aria-labelledby="map-title">

@@ -2,12 +2,13 @@
 // date, who they are, their postings (GET /api/v1/me) and the vacant posts
 // of their office, and a card to check in for the day (/attendance) or
 // ask for leave or a tour (/absences).
-// Modules (tasks, files) add their cards here.
+// Modules add their cards here (files: components/files/FilesCard.jsx).
 import { t, useLang, fmtDay } from '../i18n/index.js';
 import { can } from '../lib/session.js';
 import { useApi } from '../lib/useApi.js';
 import { query } from '../lib/api.js';
 import { Loading, Problem } from '../components/common.jsx';
+import FilesCard from '../components/files/FilesCard.jsx';
 
 function UnitPosts({ unit, asOf }) {
   const { data, error, loading } = useApi(`/api/v1/posts${query({ unit: unit.id, vacant: 1, as_of: asOf, limit: 20 })}`);
@@ -44,6 +45,7 @@ export default function OfficerHome({ user, me }) {
           <a class="button" href="/absences" data-absences-link>{t('home.officer.absencesLink')}</a>
         </p>
       </section>
+      {can('files.read') && <FilesCard />}
       <section aria-labelledby="postings-title" class="card">
         <h2 id="postings-title">{t('home.officer.postings')}</h2>
         {postings.length === 0 ? <p>{t('home.officer.noPostings')}</p> : (

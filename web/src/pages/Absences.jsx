@@ -26,7 +26,7 @@ import { session, can } from '../lib/session.js';
 import { ApiError, query } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
 import { submit } from '../lib/outbox.js';
-import { Loading, Problem, SavedAt } from '../components/common.jsx';
+import { Field, Loading, Problem, SavedAt } from '../components/common.jsx';
 import { KINDS, STATUSES, StatusBadge, kindText, spanText, placeText, dayCount } from '../components/attendance/absence.jsx';
 import { useTree, DistrictSelect, UnitFilter } from '../components/attendance/org.jsx';
 import { locate, GeoError } from '../components/attendance/locate.jsx';
@@ -47,17 +47,6 @@ function fieldOf(error) {
   return f === 'kind' ? null : f; // the kind is a choice of two: shown above the form
 }
 
-function Field({ id, label, hint, error, children }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {children}
-      <span class="hint" id={`${id}-hint`}>
-        {error ? <span class="field-error" role="alert">{error}</span> : hint}
-      </span>
-    </div>
-  );
-}
 
 // RequestForm - ask for leave or a tour for oneself.
 function RequestForm({ today, onDone }) {

@@ -19,7 +19,7 @@ export default function Home() {
       <section class="hero" aria-labelledby="portal-title">
         <h1 id="portal-title" tabIndex={-1}>{t('portal.title')}</h1>
         <p>{t('portal.intro')}</p>
-        <p><a class="button" href="/login">{t('portal.signIn')}</a></p>
+        <p class="button-row"><a class="button" href="/login">{t('portal.signIn')}</a> <a class="button" href="/status" data-status-link>{t('portal.status')}</a></p>
         <p class="muted">{t('portal.coming')}</p>
       </section>
       <Vacancies portal />

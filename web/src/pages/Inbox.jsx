@@ -2,8 +2,9 @@
 // GET /api/v1/inbox?limit=&before=.  A message of a known kind is written
 // from its `data` through the catalogue (so it reads in Urdu too):
 // `attendance.absence` says who has been absent how many working days
-// since when, as an alert or as action needed; any other kind shows the
-// server's `text`.  Opening a message (its link, or a click on it) or
+// since when, as an alert or as action needed; `files.overdue` which file is
+// overdue since when (a reminder to its holder, or an escalation to their
+// supervisor); any other kind shows the server's `text`.  Opening a message (its link, or a click on it) or
 // "Mark as read" sends POST /api/v1/inbox/{id}/read and lowers the bell's
 // count.  That receipt is sent directly, not through the outbox: it only
 // matters while the message is on screen, and a receipt lost offline is
@@ -31,6 +32,10 @@ export function messageText(m) {
     return t(`inbox.absence.${level}`, {
       n: d.days, name: d.name, designation: d.designation || '—', unit: unit || '—', since: fmtDay(d.since),
     });
+  }
+  if (m.kind === 'files.overdue' && d.number && d.due) {
+    if (d.level === 'escalation') return t('inbox.files.escalation', { n: d.days, number: d.number, due: fmtDay(d.due) });
+    return t('inbox.files.reminder', { number: d.number, due: fmtDay(d.due) });
   }
   return m.text || t('inbox.noText');
 }
