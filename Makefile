@@ -5,9 +5,11 @@
 #   make unit       build and run the cmocka unit tests (under ASan/UBSan)
 #   make check      every test: unit + API + browser (scripts/test is the newcomer's path)
 #   make bench      benchmarks with wrk; figures printed (docs/PERFORMANCE.md): bench/run
-#                   (HTTP on SQLite, PostgreSQL, nginx) then bench/attendance
+#                   (HTTP on SQLite, PostgreSQL, nginx), then bench/attendance and bench/files
 #   make bench-attendance  bench/attendance alone: check-in ingestion and the monthly
 #                   attendance report over 250,000 officers (issue 5)
+#   make bench-files  bench/files alone: file moves per second and the province pendency
+#                   report over 1,000,000 files and 10,000,000 movements (issue 6)
 #   make clean
 #
 # Libraries come from Debian through pkg-config (see scripts/setup).
@@ -33,7 +35,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 OBJ := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC))
 AOBJ := $(patsubst src/%.c,build-asan/obj/%.o,$(LIB_SRC))
 
-.PHONY: all asan unit check bench bench-attendance clean
+.PHONY: all asan unit check bench bench-attendance bench-files clean
 all: build/daftar
 
 build/obj/%.o: src/%.c
@@ -82,9 +84,13 @@ check: asan $(UNIT_BIN)
 bench: build/daftar
 	@bench/run
 	@bench/attendance
+	@bench/files
 
 bench-attendance: build/daftar
 	@bench/attendance
+
+bench-files: build/daftar
+	@bench/files
 
 clean:
 	rm -rf build build-asan

@@ -23,8 +23,8 @@
  *
  * Without as_of the report is of now, read from the files themselves:
  * every move keeps a file's post, status and the day its stage counts from
- * (api_files.c), grouped in SQL by (post, status, day), so it reads one
- * row per file and no movement.  With as_of (today included) the figures
+ * (api_files.c), grouped by post in the files_pending index's order, so it
+ * reads no movement and sorts nothing (current_all).  With as_of (today included) the figures
  * are a replay of the movements up to the end of that day, file by file,
  * so any past day is answered as it stood, with the org tree of that day;
  * the two agree for today (tests/api/files.test.js).  The replay reads
@@ -200,34 +200,100 @@ static int replay_all(struct db *db, const struct calendar *cal, cal_day from, c
 	return rc;
 }
 
-/* current_all - each open or parked file's standing now, from the files
- * themselves (the post that must act, the day its stage counts from, kept
- * by every move exactly as replay_step computes them), counted in groups
- * of (post, status, day): what the replay to the end of today gives,
- * without reading the movements. */
-static int current_all(struct db *db, const struct calendar *cal, cal_day today, struct events *e)
+/* Bucket bounds: the oldest age in working days of each bucket but the last. */
+static const int bucket_top[FILES_AGE_COUNT - 1] = { 3, 7, 15, 30 };
+
+/* since_for_age - the earliest day a stage may have begun and be at most
+ * age working days old today (an age is the working days in (since,
+ * today], so it only grows as since goes back). */
+static cal_day since_for_age(const struct calendar *cal, cal_day today, int age)
+{
+	cal_day d = today;
+
+	while (files_pending_days(cal, d - 1, today) <= age && today - d < 3660)
+		d--;
+	return d;
+}
+
+/* current_group - one query's groups (a post, its files, how many of them
+ * in each bucket but the last, its oldest stage day) as events. */
+static int current_group(struct db *db, const struct calendar *cal, cal_day today, const char *sql, enum ev kind,
+			 const char days[FILES_AGE_COUNT - 1][11], struct events *e)
 {
 	struct stmt *st = NULL;
-	int rc = db_prepare(db, "SELECT COALESCE(to_post, holder_post), status, stage_since, COUNT(*) FROM files"
-				" WHERE status IN ('open', 'parked') GROUP BY COALESCE(to_post, holder_post), status,"
-				" stage_since", &st);
+	int rc = db_prepare(db, sql, &st);
 
 	if (rc != DF_OK)
 		return rc;
+	for (int i = 0; kind == EV_PENDING && i < FILES_AGE_COUNT - 1; i++)
+		stmt_bind_text(st, 1 + i, days[i], -1);
 	while ((rc = stmt_step(st)) == STMT_ROW) {
-		int parked = strcmp(stmt_text(st, 1), "parked") == 0;
-		cal_day since = today;
+		int64_t post = stmt_i64(st, 0), all = stmt_i64(st, 1), below = 0;
+		static const long lowest[FILES_AGE_COUNT] = { 0, 4, 8, 16, 31 };
+		cal_day oldest = today;
 
-		if (!parked && cal_parse(stmt_text(st, 2), &since) != DF_OK)
-			since = today; /* a stage with no day kept: counted from today */
-		rc = emit(e, stmt_i64(st, 0), parked ? EV_PARKED : EV_PENDING,
-			  parked ? 0 : files_pending_days(cal, since, today));
+		rc = DF_OK;
+		if (kind == EV_PARKED) {
+			rc = emit(e, post, EV_PARKED, 0);
+			if (rc == DF_OK)
+				e->v[e->n - 1].n = (long)all;
+			if (rc != DF_OK)
+				break;
+			continue;
+		}
+		/* columns 2..5: how many are at most 3, 7, 15, 30 days old */
+		for (int b = 0; rc == DF_OK && b < FILES_AGE_COUNT; b++) {
+			int64_t upto = b < FILES_AGE_COUNT - 1 ? stmt_i64(st, 2 + b) : all;
+
+			if (upto - below > 0) {
+				rc = emit(e, post, EV_PENDING, lowest[b]);
+				if (rc == DF_OK)
+					e->v[e->n - 1].n = (long)(upto - below);
+			}
+			below = upto;
+		}
+		/* the oldest, exactly: counted in no bucket (n 0) */
+		if (rc == DF_OK && !stmt_isnull(st, 6) && cal_parse(stmt_text(st, 6), &oldest) == DF_OK) {
+			rc = emit(e, post, EV_PENDING, files_pending_days(cal, oldest, today));
+			if (rc == DF_OK)
+				e->v[e->n - 1].n = 0;
+		}
 		if (rc != DF_OK)
 			break;
-		e->v[e->n - 1].n = (long)stmt_i64(st, 3);
 	}
 	stmt_done(st);
 	return rc == STMT_ROW ? DF_OK : rc;
+}
+
+/* current_all - each post's open and parked files now, from the files
+ * themselves: every move keeps a file's post, status and the day its
+ * stage counts from exactly as replay_step computes them.  Grouped by post
+ * in the files_pending index's own order (in transit by the target, held
+ * by the holder), the buckets as counts of stage days on or after the day
+ * each bucket's age reaches back to: no sort, one row per post. */
+static int current_all(struct db *db, const struct calendar *cal, cal_day today, struct events *e)
+{
+#define BUCKETS(c) "SUM(CASE WHEN stage_since >= ?1 THEN 1 ELSE 0 END), SUM(CASE WHEN stage_since >= ?2 THEN 1" \
+		   " ELSE 0 END), SUM(CASE WHEN stage_since >= ?3 THEN 1 ELSE 0 END), SUM(CASE WHEN stage_since >= ?4" \
+		   " THEN 1 ELSE 0 END), MIN(stage_since)"
+	static const char transit[] = "SELECT to_post, COUNT(*), " BUCKETS() " FROM files"
+				      " WHERE status = 'open' AND to_post IS NOT NULL GROUP BY to_post";
+	static const char held[] = "SELECT holder_post, COUNT(*), " BUCKETS() " FROM files"
+				   " WHERE status = 'open' AND to_post IS NULL GROUP BY holder_post";
+	static const char parked[] = "SELECT COALESCE(to_post, holder_post), COUNT(*) FROM files WHERE status = 'parked'"
+				     " GROUP BY COALESCE(to_post, holder_post)";
+#undef BUCKETS
+	char days[FILES_AGE_COUNT - 1][11];
+	int rc;
+
+	for (int i = 0; i < FILES_AGE_COUNT - 1; i++)
+		cal_format(since_for_age(cal, today, bucket_top[i]), days[i]);
+	rc = current_group(db, cal, today, transit, EV_PENDING, (const char (*)[11])days, e);
+	if (rc == DF_OK)
+		rc = current_group(db, cal, today, held, EV_PENDING, (const char (*)[11])days, e);
+	if (rc == DF_OK)
+		rc = current_group(db, cal, today, parked, EV_PARKED, (const char (*)[11])days, e);
+	return rc;
 }
 
 /* One row of a report: a post, an office or a department. */
