@@ -19,6 +19,9 @@ PKGS = libmicrohttpd jansson sqlite3 libpq libsodium inih liboath libcurl geos x
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+# build/.version holds the version main.o was built with: rewritten only when it
+# changes, so a new commit rebuilds main.o (and --version is never stale)
+VERSION_STAMP := $(shell mkdir -p build && (echo '$(VERSION)' | cmp -s - build/.version || echo '$(VERSION)' > build/.version) && echo build/.version)
 
 WARN = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
        -Wformat=2 -Wno-format-nonliteral -Wmissing-prototypes
@@ -58,11 +61,11 @@ build/daftar: build/obj/main.o build/libdaftar.a
 build-asan/daftar: build-asan/obj/main.o build-asan/libdaftar.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-build/obj/main.o: src/main.c
+build/obj/main.o: src/main.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-build-asan/obj/main.o: src/main.c
+build-asan/obj/main.o: src/main.c $(VERSION_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -DDAFTAR_VERSION='"$(VERSION)"' -Isrc -MMD -MP -c $< -o $@
 
