@@ -7,9 +7,10 @@
  * The cover carries what a registry clerk writes on a paper file (number,
  * subject, office, priority, security grade, the day it was opened) and a
  * QR code (libqrencode, error correction M) of the file's page,
- * server.public_url + "/files/{id}" (or, unset, http://<Host of the
- * request>/files/{id}).  Stuck on the paper file, a phone's camera opens
- * that page, where the post the file was sent to acknowledges receipt.
+ * server.public_url + "/files/{id}?scan=1" (or, unset, http://<Host of the
+ * request>/...).  Stuck on the paper file, a phone's camera opens that
+ * page, and the web app receives the file at once for the post it was
+ * sent to: scanning is the acknowledgement, the moment it changes hands.
  * The SVG is made here (one path of the dark modules, text escaped for
  * XML); it holds no script, and the API's CSP forbids one anyway.
  */
@@ -97,10 +98,10 @@ static void page_url(struct request *r, int64_t id, char *out, size_t len)
 	if (blen && base[blen - 1] == '/')
 		blen--;
 	if (blen)
-		snprintf(out, len, "%.*s/files/%lld", (int)blen, base, (long long)id);
+		snprintf(out, len, "%.*s/files/%lld?scan=1", (int)blen, base, (long long)id);
 	else
-		snprintf(out, len, "http://%.200s/files/%lld", host && *host && !strpbrk(host, " \"<>") ? host : "localhost",
-			 (long long)id);
+		snprintf(out, len, "http://%.200s/files/%lld?scan=1",
+			 host && *host && !strpbrk(host, " \"<>") ? host : "localhost", (long long)id);
 }
 
 int file_cover(struct request *r)

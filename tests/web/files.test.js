@@ -306,3 +306,40 @@ test('files: open, send, receive, note, timeline verified, overdue; receipts and
     assert.deepEqual(citizen.errors, []);
   });
 });
+
+// The QR code on a paper file's cover opens /files/{id}?scan=1: the post the
+// file was sent to receives it there and then, with no button to press; for
+// anyone else the page is the plain file page.
+test('files: scanning the cover\'s QR code receives the file', async (t) => {
+  const w = await startWeb({ set: ['auth.session_idle_s=2592000', 'auth.session_max_s=7776000'] });
+  t.after(() => w.stop());
+  await w.srv.setClock(CLOCK);
+  const fo = await w.srv.login('fo.quetta.edu');
+  const dc = await w.srv.login('dc.quetta');
+  const dcPost = (await dc.get('/api/v1/me')).body.postings[0].post;
+  const f = (await fo.post('/api/v1/files', { subject: 'A paper file' })).body;
+  assert.equal((await fo.post(`/api/v1/files/${f.id}/send`, { to_post: dcPost.id })).status, 200);
+  const cover = (await fo.get(`/api/v1/files/${f.id}/cover`)).text;
+  const url = new URL(cover.match(/>(http[^<]+\?scan=1)</)[1].replace(/&amp;/g, '&'));
+  assert.equal(url.pathname, `/files/${f.id}`);
+
+  // the sender scanning it changes nothing
+  const { page: sender } = await w.newPage();
+  await w.login(sender, 'fo.quetta.edu');
+  await sender.goto(`${w.url}${url.pathname}${url.search}`);
+  await sender.waitForSelector('[data-file-id]');
+  assert.equal(await sender.getAttribute('[data-file-id]', 'data-in-transit'), '1');
+  // the Deputy Commissioner scanning it has received it
+  const { page } = await w.newPage();
+  await w.login(page, 'dc.quetta');
+  await page.goto(`${w.url}${url.pathname}${url.search}`);
+  await page.waitForSelector('[data-file-id][data-in-transit="0"]');
+  assert.equal(await page.locator('[data-move="receive"]').count(), 0);
+  const now = (await dc.get(`/api/v1/files/${f.id}`)).body;
+  assert.equal(now.holder.post.id, dcPost.id);
+  assert.deepEqual(now.movements.map((m) => m.action), ['create', 'send', 'receive']);
+  // scanning again: nothing more
+  await page.reload();
+  await page.waitForSelector('[data-file-id][data-in-transit="0"]');
+  assert.equal((await dc.get(`/api/v1/files/${f.id}`)).body.movements.length, 3);
+});

@@ -7,7 +7,8 @@
 //     with the picker, a remark, a due day), park with a reason, close
 //     (only in the file's own office);
 //   - the holder of a parked file: unpark;
-//   - the post it is on its way to: receive;
+//   - the post it is on its way to: receive (at once when the page was
+//     opened from the QR code on the file's cover, /files/{id}?scan=1);
 //   - the post that sent it, while not yet received: pull back;
 //   - a closed file, for a post of its office with files.write: reopen.
 // Each move is POST /api/v1/files/{id}/<move> through the outbox; the
@@ -25,6 +26,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t, useLang, fmtDay, fmtInstant } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
+import { route } from '../lib/router.js';
 import { session, can } from '../lib/session.js';
 import { api, ApiError } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
@@ -150,14 +152,17 @@ function ReasonMove({ file, move, field, required, onDone, onConflict }) {
 }
 
 // SimpleMove - a move with no input: receive, pull back, unpark, reopen.
-function SimpleMove({ file, move, body, text, hint, primary, onDone, onConflict }) {
+// auto: made at once, as the page opens (receiving by scanning the cover).
+function SimpleMove({ file, move, body, text, hint, primary, auto, onDone, onConflict }) {
   const act = useAction(onDone, onConflict);
+  const run = () => act.run({ method: 'POST', path: `/api/v1/files/${encodeURIComponent(file.id)}/${move}`, body,
+    label: [`files.outbox.${move === 'pull-back' ? 'pullBack' : move}`, { number: file.number }] });
+  useEffect(() => { if (auto) run(); }, []);
   return (
     <div class="move">
       {hint && <p>{hint}</p>}
       <button type="button" class={primary ? 'primary' : ''} disabled={act.busy} aria-busy={act.busy} data-move={move}
-        onClick={() => act.run({ method: 'POST', path: `/api/v1/files/${encodeURIComponent(file.id)}/${move}`, body,
-          label: [`files.outbox.${move === 'pull-back' ? 'pullBack' : move}`, { number: file.number }] })}>
+        onClick={run}>
         {act.busy ? t('common.saving') : text}
       </button>
       <div aria-live="polite">
@@ -181,7 +186,7 @@ function Reopen({ file, me, onDone, onConflict }) {
   );
 }
 
-function Moves({ file, me, posts, onMoved, onConflict, onPick }) {
+function Moves({ file, me, posts, scanned, onMoved, onConflict, onPick }) {
   const role = roleIn(file, posts);
   const asOf = (me && me.as_of) || '';
   const holdingPosting = ((me && me.postings) || []).find((p) => String(p.post.id) === String(file.holder.post.id));
@@ -191,7 +196,7 @@ function Moves({ file, me, posts, onMoved, onConflict, onPick }) {
   if (file.status === 'closed') {
     parts.push(<Reopen key="reopen" file={file} me={me} onDone={onMoved} onConflict={onConflict} />);
   } else if (file.in_transit) {
-    if (role.target) parts.push(<SimpleMove key="receive" file={file} move="receive" primary text={t('file.receive')} hint={t('file.receiveHint', { from: postText(file.holder) })} onDone={onMoved} onConflict={onConflict} />);
+    if (role.target) parts.push(<SimpleMove key="receive" file={file} move="receive" primary auto={scanned} text={t('file.receive')} hint={t('file.receiveHint', { from: postText(file.holder) })} onDone={onMoved} onConflict={onConflict} />);
     if (role.sender) parts.push(<SimpleMove key="pull" file={file} move="pull-back" text={t('file.pullBack')} hint={t('file.pullBackHint', { to: postText(file.in_transit.to) })} onDone={onMoved} onConflict={onConflict} />);
   } else if (role.holder && file.status === 'parked') {
     parts.push(<SimpleMove key="unpark" file={file} move="unpark" primary text={t('file.unpark')} hint={t('file.unparkHint')} onDone={onMoved} onConflict={onConflict} />);
@@ -219,6 +224,11 @@ export default function FileView({ params }) {
   const f = file.data;
   const posts = useMemo(() => myPosts(me), [me]);
   const names = usePostNames(f, history.data, me, picked);
+  // opened from the QR code on the cover (?scan=1): the post it was sent to
+  // receives it at once, the moment a paper file changes hands (once
+  // received it is no longer on its way to them, so a reload does nothing)
+  const r = useStore(route);
+  const scanned = r.query.get('scan') === '1';
 
   const reload = () => { file.reload(); history.reload(); };
   // a write about this file kept offline and sent later: read it again
@@ -291,7 +301,7 @@ export default function FileView({ params }) {
             </div>
           )}
         </div>
-        <Moves key={`${f.id}:${f.version}`} file={f} me={me} posts={posts} onMoved={onMoved} onConflict={onConflict}
+        <Moves key={`${f.id}:${f.version}`} file={f} me={me} posts={posts} scanned={scanned} onMoved={onMoved} onConflict={onConflict}
           onPick={(to) => setPicked((m) => new Map(m).set(String(to.post.id), postText(to)))} />
       </section>
 
