@@ -118,6 +118,27 @@ int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stm
  * into buf (len bytes), words[i] pointing at each; how many. */
 size_t files_like_words(const char *q, char *buf, size_t len, const char **words, size_t max);
 
+/* What a file's time limit depends on (moves.c). */
+struct stage_of {
+	int64_t department;
+	const char *type, *priority;
+};
+
+/* files_stage_set - the stage of file that movement seq begins (or
+ * resumes): since the day it counts from (0: today), due on due (0: by its
+ * time limit after since).  Inside the caller's transaction. */
+int files_stage_set(struct db *db, int64_t file, const struct stage_of *f, int64_t seq, cal_day due,
+		    cal_day since) DF_WUR;
+
+/* files_set_type - the type of file (files_type_ok already checked). */
+int files_set_type(struct db *db, int64_t file, const char *type) DF_WUR;
+
+/* files_movement - add the next movement of file (seq after the last; into
+ * *seq_out, which may be NULL) with its audit leaf "files.<action>", whose
+ * index the movement keeps (the history's proofs). */
+int files_movement(struct request *r, struct db *db, int64_t file, const char *action, int64_t from_post,
+		   int64_t to_post, const char *remark, const char *due, int64_t *seq_out) DF_WUR;
+
 /* files_counter_next - the next value (from 1) of the named counter,
  * inside the caller's transaction. */
 int files_counter_next(struct db *db, const char *name, int64_t *out) DF_WUR;
@@ -139,6 +160,16 @@ int files_notes_finalize(struct db *db, int64_t file, int64_t post, int64_t acto
 /* files_efiling_json - set "notes" (final ones, and the drafts of a's
  * posts) and "letters" on the file object o. */
 int files_efiling_json(struct db *db, const struct actor *a, int64_t file, json_t *o) DF_WUR;
+
+/* Handlers (moves.c). */
+int file_send(struct request *r);
+int file_receive(struct request *r);
+int file_pull_back(struct request *r);
+int file_park(struct request *r);
+int file_unpark(struct request *r);
+int file_close(struct request *r);
+int file_reopen(struct request *r);
+int file_new_volume(struct request *r);
 
 /* Handlers (notes.c). */
 int notes_get(struct request *r);

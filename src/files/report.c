@@ -18,12 +18,12 @@
  * back or reopened it.  Its age is the working days from the day it came
  * to that post up to the day asked, less the working days it was parked
  * (a parked file is not pending; unparking resumes the count), exactly as
- * the file's own due day moves (api_files.c, unpark_shift).  A closed file
+ * the file's own due day moves (moves.c, unpark_shift).  A closed file
  * is not pending.
  *
  * Without as_of the report is of now, read from the files themselves:
  * every move keeps a file's post, status and the day its stage counts from
- * (api_files.c), grouped by post in the files_pending index's order, so it
+ * (moves.c), grouped by post in the files_pending index's order, so it
  * reads no movement and sorts nothing (current_all).  With as_of (today included) the figures
  * are a replay of the movements up to the end of that day, file by file,
  * so any past day is answered as it stood, with the org tree of that day;
