@@ -342,4 +342,17 @@ test('files: scanning the cover\'s QR code receives the file', async (t) => {
   await page.reload();
   await page.waitForSelector('[data-file-id][data-in-transit="0"]');
   assert.equal((await dc.get(`/api/v1/files/${f.id}`)).body.movements.length, 3);
+
+  // sent on to the Commissioner, who has it now: the officer's timeline
+  // still names the Deputy Commissioner's post (from the history: the
+  // officer may not look that post up), never "a post"
+  const comm = await w.srv.login('comm.quetta');
+  const commPost = (await comm.get('/api/v1/me')).body.postings[0].post;
+  assert.equal((await dc.post(`/api/v1/files/${f.id}/send`, { to_post: commPost.id })).status, 200);
+  assert.equal((await comm.post(`/api/v1/files/${f.id}/receive`)).status, 200);
+  await sender.goto(`${w.url}/files/${f.id}`);
+  await sender.waitForFunction(() => document.querySelectorAll('ol.timeline li.step').length === 5);
+  const steps = await sender.locator('ol.timeline li.step[data-action=send]').allInnerTexts();
+  assert.match(steps[0], new RegExp(`to ${dcPost.designation}`));
+  assert.match(steps[1], new RegExp(`to ${commPost.designation}`));
 });

@@ -28,7 +28,7 @@ import { t, useLang, fmtDay, fmtInstant } from '../i18n/index.js';
 import { useStore } from '../lib/store.js';
 import { route } from '../lib/router.js';
 import { session, can } from '../lib/session.js';
-import { api, ApiError } from '../lib/api.js';
+import { ApiError } from '../lib/api.js';
 import { useApi } from '../lib/useApi.js';
 import { Loading, Problem, SavedAt } from '../components/common.jsx';
 import {
@@ -42,39 +42,26 @@ import { Notes, Correspondence } from '../components/files/Efiling.jsx';
 
 const REMARK_MAX = 2000;
 
-// usePostNames - designations of the posts a file's movements name (the
-// API gives their ids): those this page knows, then GET /api/v1/posts/{id}
-// for the rest where the caller may read posts (a post outside their reach
-// stays "a post").
+// usePostNames - designations of the posts a file's movements name: the
+// history gives each step's posts (from, to: designation and unit, even of
+// a post outside the reader's reach); the file's holder and target, the
+// reader's own posts and the recipients picked here fill in the rest.
 function usePostNames(file, history, me, extra) {
-  const known = useMemo(() => {
+  return useMemo(() => {
     const m = new Map();
     for (const p of (me && me.postings) || []) m.set(String(p.post.id), postText({ post: p.post, unit: p.post.unit }));
     if (file) {
       m.set(String(file.holder.post.id), postText(file.holder));
       if (file.in_transit) m.set(String(file.in_transit.to.post.id), postText(file.in_transit.to));
     }
+    for (const step of (history && history.items) || []) {
+      for (const side of [step.from, step.to]) {
+        if (side && side.post && side.post.designation) m.set(String(side.post.id), postText(side));
+      }
+    }
     for (const [k, v] of extra) m.set(k, v);
     return m;
-  }, [file, me, extra]);
-  const [fetched, setFetched] = useState(() => new Map());
-  const items = (history && history.items) || [];
-  const missing = [...new Set(items.flatMap((m) => [m.from_post, m.to_post]).filter(Boolean).map(String))]
-    .filter((id) => !known.has(id) && !fetched.has(id));
-  const key = missing.join(',');
-  useEffect(() => {
-    if (!missing.length || !can('posts.read')) return undefined;
-    let live = true;
-    Promise.all(missing.slice(0, 12).map((id) => api.get(`/api/v1/posts/${encodeURIComponent(id)}`).then(
-      (p) => [id, p && p.designation ? postText({ post: p, unit: p.unit }) : null], () => [id, null],
-    ))).then((pairs) => { if (live) setFetched((m) => { const n = new Map(m); for (const [id, v] of pairs) n.set(id, v); return n; }); });
-    return () => { live = false; };
-  }, [key]);
-  return useMemo(() => {
-    const m = new Map(known);
-    for (const [k, v] of fetched) if (v && !m.has(k)) m.set(k, v);
-    return m;
-  }, [known, fetched]);
+  }, [file, history, me, extra]);
 }
 
 function SendForm({ file, asOf, posts, onDone, onConflict, onPick }) {
