@@ -30,7 +30,6 @@
 #include "org/tree.h"
 
 #define BODY_MAX 16384
-#define SCAN_BODY_MAX ((size_t)20480 * 1024) /* files.attachment_max_kb's ceiling */
 #define NOTE_BODY_MAX 65536 /* a note or a letter: 20,000 bytes of text, escaped */
 #define OPTIONAL_JSON (ROUTE_JSON | ROUTE_JSON_OPTIONAL) /* no body, or a JSON object */
 
@@ -154,27 +153,18 @@ int files_counter_next(struct db *db, const char *name, int64_t *out)
 	return rc;
 }
 
-int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
-	       void *arg, json_t **out)
+int files_rows_of(struct stmt *st, int (*row)(struct stmt *st, void *arg, json_t **item), void *arg, json_t **out)
 {
-	struct stmt *st = NULL;
 	json_t *arr = json_array();
-	int rc = arr ? db_prepare(db, sql, &st) : DF_ENOMEM;
+	int rc = arr ? DF_OK : DF_ENOMEM;
 
 	*out = NULL;
-	if (rc != DF_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	stmt_bind_i64(st, 1, id);
-	while ((rc = stmt_step(st)) == STMT_ROW) {
+	while (rc == DF_OK && (rc = stmt_step(st)) == STMT_ROW) {
 		json_t *item = NULL;
 
 		rc = row(st, arg, &item);
 		if (rc == DF_OK && item && json_array_append_new(arr, item))
 			rc = DF_ENOMEM;
-		if (rc != DF_OK)
-			break;
 	}
 	stmt_done(st);
 	if (rc == DF_OK)
@@ -182,6 +172,19 @@ int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stm
 	else
 		json_decref(arr);
 	return rc;
+}
+
+int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
+	       void *arg, json_t **out)
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	*out = NULL;
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	return files_rows_of(st, row, arg, out);
 }
 
 static void copy(char *out, size_t len, const char *s)
@@ -477,8 +480,8 @@ static int make_number(struct request *r, struct db *db, const struct posting_re
 int files_post(struct request *r);
 int files_post(struct request *r)
 {
-	static const char sql[] = "INSERT INTO files (" FILE_COLS ", created_by, updated_at) VALUES (?1, ?2, ?3, ?4,"
-				  " ?5, ?6, ?7, 'open', ?8, NULL, NULL, NULL, NULL, NULL, 1, ?8, ?9, ?10, ?9)";
+	static const char sql[] = "INSERT INTO files (" FILE_COLS ", created_by, updated_at, type) VALUES (?1, ?2, ?3,"
+				  " ?4, ?5, ?6, ?7, 'open', ?8, NULL, NULL, NULL, NULL, NULL, 1, ?8, ?9, ?10, ?9, ?11)";
 	const char *subject = NULL, *priority = NULL, *security = NULL, *head = NULL, *type = NULL;
 	json_t *body = r->body_json, *receipts = json_object_get(body, "receipts"), *out = NULL;
 	const struct posting_ref *by = NULL;
@@ -527,11 +530,10 @@ int files_post(struct request *r)
 		stmt_bind_i64(st, 8, by->post);
 		stmt_bind_i64(st, 9, clock_now_ms());
 		stmt_bind_i64(st, 10, r->who.user_id);
+		stmt_bind_text(st, 11, type, -1);
 		rc = stmt_step(st);
 		stmt_done(st);
 	}
-	if (rc == DF_OK)
-		rc = files_set_type(db, id, type); /* its own statement: FILE_COLS is the table's first shape */
 	if (rc == DF_OK)
 		rc = files_movement(r, db, id, "create", 0, by->post, NULL, NULL, NULL);
 	if (rc == DF_OK)
@@ -712,14 +714,15 @@ int files_get(struct request *r)
 
 /* ---- GET /api/v1/files/recipients --------------------------------------- */
 
-/* recipient_row - one post a file may be sent to (files_rows is keyed by
- * one id; this query has text parameters, so it is walked here). */
-static json_t *recipient_row(struct stmt *st)
+/* recipient_row - one post a file may be sent to (files_rows_of). */
+static int recipient_row(struct stmt *st, void *arg, json_t **item)
 {
-	return json_pack("{s:{s:o, s:s}, s:{s:o, s:s}, s:{s:o, s:s}, s:o}", "post", "id", json_id(stmt_i64(st, 0)),
+	(void)arg;
+	*item = json_pack("{s:{s:o, s:s}, s:{s:o, s:s}, s:{s:o, s:s}, s:o}", "post", "id", json_id(stmt_i64(st, 0)),
 			 "designation", stmt_text(st, 1), "unit", "id", json_id(stmt_i64(st, 2)), "name", stmt_text(st, 3),
 			 "department", "id", json_id(stmt_i64(st, 4)), "code", stmt_text(st, 5), "holder",
 			 stmt_isnull(st, 6) ? json_null() : json_pack("{s:s}", "name", stmt_text(st, 6)));
+	return *item ? DF_OK : DF_ENOMEM;
 }
 
 /* One word of the query: in the designation, the unit's name or the
@@ -744,26 +747,20 @@ int files_recipients(struct request *r)
 	const char *words[WORDS_MAX] = { NULL };
 	struct stmt *st = NULL;
 	struct db *db = NULL;
-	json_t *items = json_array(), *out = NULL;
+	json_t *items = NULL, *out = NULL;
 	int64_t limit = 20;
 	size_t nwords = 0;
 	int rc;
 
-	if (!q || strlen(q) < 2 || strlen(q) > 100) {
-		json_decref(items);
+	if (!q || strlen(q) < 2 || strlen(q) > 100)
 		return req_problem_field(r, 400, "q", "q is 2 to 100 characters of a designation, a unit or a department");
-	}
-	if (req_query_int(r, "limit", 1, 50, 20, &limit) != DF_OK) {
-		json_decref(items);
+	if (req_query_int(r, "limit", 1, 50, 20, &limit) != DF_OK)
 		return r->problem_status;
-	}
 	nwords = files_like_words(q, like, sizeof like, words, WORDS_MAX);
-	if (nwords == 0) {
-		json_decref(items);
+	if (nwords == 0)
 		return req_problem_field(r, 400, "q", "q needs a word");
-	}
 	cal_format(cal_day_of_instant(clock_now_ms()), today);
-	rc = items ? req_db(r, &db) : DF_ENOMEM;
+	rc = req_db(r, &db);
 	if (rc == DF_OK)
 		rc = db_prepare(db, sql, &st);
 	if (rc == DF_OK) {
@@ -771,17 +768,10 @@ int files_recipients(struct request *r)
 		for (int i = 0; i < WORDS_MAX; i++)
 			stmt_bind_text(st, 2 + i, words[i], -1);
 		stmt_bind_i64(st, 6, limit);
-		while ((rc = stmt_step(st)) == STMT_ROW)
-			if (json_array_append_new(items, recipient_row(st))) {
-				rc = DF_ENOMEM;
-				break;
-			}
-		stmt_done(st);
+		rc = files_rows_of(st, recipient_row, NULL, &items);
 	}
-	if (rc != DF_OK) {
-		json_decref(items);
+	if (rc != DF_OK)
 		return req_fail(r, rc);
-	}
 	out = json_pack("{s:o}", "items", items);
 	return req_reply_take(r, 200, &out);
 }

@@ -421,32 +421,37 @@ static int scheme_reply(struct request *r, struct db *db, int64_t department, in
 	return req_reply_take(r, status, &out);
 }
 
-/* department_exists - DF_OK, DF_ENOTFOUND (404 recorded), or an error. */
-static int department_exists(struct request *r, struct db *db, int64_t department)
+/* department_open - the store, and department (a path id already read)
+ * checked to exist (404); with sets (what a write sets, e.g. "file
+ * numbers"), also that the caller's files.write reaches the whole
+ * department (403).  0, or the status of the problem recorded. */
+static int department_open(struct request *r, int64_t department, const char *sets, struct db **db)
 {
 	const int64_t p[] = { department };
 	int64_t one = 0;
-	int rc = db_query_i64(db, "SELECT 1 FROM org_departments WHERE id = ?1", 1, p, &one);
+	int rc = req_db(r, db);
 
+	if (rc == DF_OK)
+		rc = db_query_i64(*db, "SELECT 1 FROM org_departments WHERE id = ?1", 1, p, &one);
 	if (rc == DF_ENOTFOUND)
-		req_problem(r, 404, "no such department");
-	return rc;
+		return req_problem(r, 404, "no such department");
+	if (rc != DF_OK)
+		return req_fail(r, rc);
+	if (sets && authz_decide(r, "files.write", 0, department) != DF_OK)
+		return req_problem(r, 403, "only a department-wide post sets its %s", sets);
+	return 0;
 }
 
 int scheme_get(struct request *r)
 {
 	struct db *db = NULL;
 	int64_t department = 0;
-	int rc;
+	int status;
 
 	if (req_param_id(r, "id", &department) != DF_OK)
 		return r->problem_status;
-	rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = department_exists(r, db, department);
-	if (rc != DF_OK)
-		return req_fail(r, rc);
-	return scheme_reply(r, db, department, 200);
+	status = department_open(r, department, NULL, &db);
+	return status ? status : scheme_reply(r, db, department, 200);
 }
 
 int scheme_put(struct request *r)
@@ -469,14 +474,9 @@ int scheme_put(struct request *r)
 		return r->problem_status;
 	if (files_scheme_check(pattern, why, sizeof why) != DF_OK)
 		return req_problem_field(r, 422, "pattern", "%s", why);
-	rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = department_exists(r, db, department);
-	if (rc != DF_OK)
-		return req_fail(r, rc);
-	/* a department's numbers are set by someone who reaches the whole department */
-	if (authz_decide(r, "files.write", 0, department) != DF_OK)
-		return req_problem(r, 403, "only a department-wide post sets its file numbers");
+	rc = department_open(r, department, "file numbers", &db);
+	if (rc)
+		return rc;
 	rc = db_begin(db);
 	if (rc == DF_OK)
 		rc = db_prepare(db, sql, &st);
@@ -535,16 +535,12 @@ int limits_get(struct request *r)
 {
 	struct db *db = NULL;
 	int64_t department = 0;
-	int rc;
+	int status;
 
 	if (req_param_id(r, "id", &department) != DF_OK)
 		return r->problem_status;
-	rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = department_exists(r, db, department);
-	if (rc != DF_OK)
-		return req_fail(r, rc);
-	return limits_reply(r, db, department);
+	status = department_open(r, department, NULL, &db);
+	return status ? status : limits_reply(r, db, department);
 }
 
 int limits_put(struct request *r)
@@ -571,13 +567,9 @@ int limits_put(struct request *r)
 		return req_problem_field(r, 422, "priority", "priority is routine, priority, immediate or top_priority");
 	if (!json_is_null(dj) && jreq_int(r, r->body_json, "days", 1, 365, 1, &days) != DF_OK)
 		return r->problem_status; /* days null (or absent: 422) removes the limit */
-	rc = req_db(r, &db);
-	if (rc == DF_OK)
-		rc = department_exists(r, db, department);
-	if (rc != DF_OK)
-		return req_fail(r, rc);
-	if (authz_decide(r, "files.write", 0, department) != DF_OK)
-		return req_problem(r, 403, "only a department-wide post sets its time limits");
+	rc = department_open(r, department, "time limits", &db);
+	if (rc)
+		return rc;
 	rc = db_begin(db);
 	if (rc == DF_OK)
 		rc = db_prepare(db, days ? put : del, &st);
@@ -838,7 +830,7 @@ int receipt_attachment_get(struct request *r)
 	char *body;
 	int rc;
 
-	buf_init(&bytes, (size_t)20480 * 1024);
+	buf_init(&bytes, SCAN_BODY_MAX);
 	if (req_param_id(r, "id", &id) != DF_OK)
 		return r->problem_status;
 	rc = req_db(r, &db);
@@ -863,7 +855,7 @@ int receipt_attachment_get(struct request *r)
 		rc = DF_ENOTFOUND;
 	}
 	if (rc == DF_OK)
-		rc = blob_get(r->app->cfg.blob_dir, sha, (size_t)20480 * 1024, &bytes);
+		rc = blob_get(r->app->cfg.blob_dir, sha, SCAN_BODY_MAX, &bytes);
 	if (rc == DF_ENOTFOUND || rc == DF_EDENIED || rc == DF_EINVAL) {
 		buf_release(&bytes);
 		return req_problem(r, 404, "no such attachment");

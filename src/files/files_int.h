@@ -23,6 +23,7 @@ struct stmt;
 #define FILES_NAME_MAX 200      /* bytes of a sender's name */
 #define FILES_LIST_MAX 500      /* rows of one list answer */
 #define FILES_TYPE_MAX 32       /* bytes of a file type */
+#define SCAN_BODY_MAX ((size_t)20480 * 1024) /* a scan: files.attachment_max_kb's ceiling */
 
 /* files_type_ok - 1..FILES_TYPE_MAX of [a-z0-9_]. */
 int files_type_ok(const char *type);
@@ -104,8 +105,11 @@ int receipt_json(struct db *db, int64_t id, json_t **out) DF_WUR;
 int receipt_put_up(struct request *r, struct db *db, const struct actor *a, int64_t id, const struct file_row *f,
 		   const char *field) DF_WUR;
 
-/* files_rows - a JSON array of the rows of sql (?1 = id): row(st, arg,
- * &item) makes each row's item (NULL: leave the row out) or fails. */
+/* files_rows_of - a JSON array of the rows of st (prepared and bound; it is
+ * finished here): row(st, arg, &item) makes each row's item (NULL: leave
+ * the row out) or fails.  files_rows - the same for sql with ?1 = id. */
+int files_rows_of(struct stmt *st, int (*row)(struct stmt *st, void *arg, json_t **item), void *arg,
+		  json_t **out) DF_WUR;
 int files_rows(struct db *db, const char *sql, int64_t id, int (*row)(struct stmt *st, void *arg, json_t **item),
 	       void *arg, json_t **out) DF_WUR;
 
@@ -129,9 +133,6 @@ struct stage_of {
  * time limit after since).  Inside the caller's transaction. */
 int files_stage_set(struct db *db, int64_t file, const struct stage_of *f, int64_t seq, cal_day due,
 		    cal_day since) DF_WUR;
-
-/* files_set_type - the type of file (files_type_ok already checked). */
-int files_set_type(struct db *db, int64_t file, const char *type) DF_WUR;
 
 /* files_movement - add the next movement of file (seq after the last; into
  * *seq_out, which may be NULL) with its audit leaf "files.<action>", whose

@@ -69,20 +69,6 @@ static int stage_due(struct db *db, const struct stage_of *f, cal_day day, cal_d
 	return rc;
 }
 
-int files_set_type(struct db *db, int64_t file, const char *type)
-{
-	struct stmt *st = NULL;
-	int rc = db_prepare(db, "UPDATE files SET type = ?2 WHERE id = ?1", &st);
-
-	if (rc != DF_OK)
-		return rc;
-	stmt_bind_i64(st, 1, file);
-	stmt_bind_text(st, 2, type, -1);
-	rc = stmt_step(st);
-	stmt_done(st);
-	return rc;
-}
-
 int files_type_ok(const char *type)
 {
 	size_t n = 0;

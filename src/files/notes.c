@@ -327,20 +327,39 @@ int notes_post(struct request *r)
 	return reply_one(r, db, rc, 201, NOTE_BY_ID, note, note_row);
 }
 
+/* owner_of - (file_id, a post, status) of the row sql (?1 = id) reads, in
+ * one statement; DF_ENOTFOUND when there is none. */
+static int owner_of(struct db *db, const char *sql, int64_t id, int64_t *file, int64_t *post, char status[16])
+{
+	struct stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st);
+
+	if (rc != DF_OK)
+		return rc;
+	stmt_bind_i64(st, 1, id);
+	rc = stmt_step(st);
+	if (rc == STMT_ROW) {
+		*file = stmt_i64(st, 0);
+		*post = stmt_i64(st, 1);
+		snprintf(status, 16, "%s", stmt_text(st, 2) ? stmt_text(st, 2) : "");
+		rc = DF_OK;
+	} else if (rc == DF_OK) {
+		rc = DF_ENOTFOUND;
+	}
+	stmt_done(st);
+	return rc;
+}
+
 /* note_draft - note id (a draft of a post of the caller's), its file
  * checked for writing; 0 or the problem's status. */
 static int note_draft(struct request *r, struct db *db, const struct actor *a, int64_t id)
 {
-	const int64_t p[] = { id };
 	char status[16] = "";
 	int64_t file = 0, post = 0;
 	struct file_row f;
-	int rc = db_query_i64(db, "SELECT file_id FROM file_notes WHERE id = ?1", 1, p, &file);
+	int rc = owner_of(db, "SELECT file_id, author_post, status FROM file_notes WHERE id = ?1", id, &file, &post,
+			  status);
 
-	if (rc == DF_OK)
-		rc = db_query_i64(db, "SELECT author_post FROM file_notes WHERE id = ?1", 1, p, &post);
-	if (rc == DF_OK)
-		rc = db_query_text(db, "SELECT status FROM file_notes WHERE id = ?1", 1, p, status, sizeof status);
 	if (rc == DF_OK && strcmp(status, "draft") == 0 && !actor_holds(a, post))
 		rc = DF_ENOTFOUND; /* someone else's draft is not shown */
 	if (rc != DF_OK) {
@@ -466,14 +485,10 @@ int letters_post(struct request *r)
 static int letter_of(struct request *r, struct db *db, const struct actor *a, int64_t id, struct file_row *f,
 		     char status[16], int64_t *drafted_by)
 {
-	const int64_t p[] = { id };
 	int64_t file = 0;
-	int rc = db_query_i64(db, "SELECT file_id FROM file_letters WHERE id = ?1", 1, p, &file);
+	int rc = owner_of(db, "SELECT file_id, drafted_by_post, status FROM file_letters WHERE id = ?1", id, &file,
+			  drafted_by, status);
 
-	if (rc == DF_OK)
-		rc = db_query_i64(db, "SELECT drafted_by_post FROM file_letters WHERE id = ?1", 1, p, drafted_by);
-	if (rc == DF_OK)
-		rc = db_query_text(db, "SELECT status FROM file_letters WHERE id = ?1", 1, p, status, 16);
 	if (rc != DF_OK) {
 		db_rollback(db);
 		return rc == DF_ENOTFOUND ? req_problem(r, 404, "no such letter") : req_fail(r, rc);

@@ -158,7 +158,7 @@ int files_overdue_job(struct app *app, struct db *db)
 	struct late *late = calloc(OVERDUE_BATCH, sizeof *late);
 	struct calendar cal;
 	cal_day today = cal_day_of_instant(clock_now_ms());
-	size_t n = 0, sent = 0;
+	size_t n = 0;
 	int rc = late ? system_calendar(db, &cal) : DF_ENOMEM;
 
 	if (rc != DF_OK) {
@@ -173,11 +173,10 @@ int files_overdue_job(struct app *app, struct db *db)
 			rc = alert(db, &late[i], "reminder", days, today);
 		if (rc == DF_OK && days >= app->cfg.files_escalate_days)
 			rc = alert(db, &late[i], "escalation", days, today);
-		sent++;
 	}
 	calendar_release(&cal);
 	free(late);
 	if (n)
-		log_info("msg=\"files overdue\" files=%zu rc=%d", sent, rc);
+		log_info("msg=\"files overdue\" late=%zu rc=%d", n, rc);
 	return rc;
 }

@@ -459,26 +459,97 @@ static void names(struct db *db, const struct row *w, cal_day day, char *unit, s
 		dept[0] = '\0';
 }
 
+static const char *const by_names[] = { "post", "office", "department" };
+
+/* key_json - a row's key (post, unit, department, their names) as a new
+ * object, to which each report adds its figures. */
+static json_t *key_json(struct db *db, const struct row *w, cal_day day, enum by by)
+{
+	char unit[128], dept[32];
+
+	names(db, w, day, unit, sizeof unit, dept, sizeof dept);
+	return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s?}", "post_id", w->post ? json_id(w->post) : json_null(),
+			 "unit_id", w->unit ? json_id(w->unit) : json_null(), "department_id",
+			 w->department ? json_id(w->department) : json_null(), "unit", unit, "department", dept,
+			 "designation", by == BY_POST ? w->designation : NULL);
+}
+
+/* with_key - key_json of w with figures (taken) added; NULL when out of memory. */
+static json_t *with_key(struct db *db, const struct row *w, cal_day day, enum by by, json_t *figures)
+{
+	json_t *o = figures ? key_json(db, w, day, by) : NULL;
+
+	if (o && json_object_update(o, figures) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(figures);
+	return o;
+}
+
+/* key_columns - the key's columns of a download: department, and the unit
+ * and the post when the grouping has them. */
+static int key_columns(struct sheet *s, enum by by)
+{
+	int rc = sheet_add_column(s, "Department", SHEET_TEXT);
+
+	if (rc == DF_OK && by != BY_DEPARTMENT)
+		rc = sheet_add_column(s, "Unit", SHEET_TEXT);
+	if (rc == DF_OK && by == BY_POST)
+		rc = sheet_add_column(s, "Post", SHEET_TEXT);
+	return rc;
+}
+
+/* key_row - a new row of the download, its key cells filled; *c gets the
+ * next column. */
+static int key_row(struct sheet *s, struct db *db, const struct row *w, cal_day day, enum by by, unsigned *c)
+{
+	char unit[128], dept[32];
+	int rc = sheet_add_row(s);
+
+	*c = 0;
+	names(db, w, day, unit, sizeof unit, dept, sizeof dept);
+	if (rc == DF_OK)
+		rc = sheet_set_text(s, (*c)++, dept);
+	if (rc == DF_OK && by != BY_DEPARTMENT)
+		rc = sheet_set_text(s, (*c)++, unit);
+	if (rc == DF_OK && by == BY_POST)
+		rc = sheet_set_text(s, (*c)++, w->designation);
+	return rc;
+}
+
+/* sheet_finish - answer the download named file-<what>-<when>-<by>. */
+static int sheet_finish(struct request *r, struct sheet *s, int rc, const char *format, const char *what,
+			const char *when, enum by by)
+{
+	char base[64];
+	int status;
+
+	if (rc != DF_OK) {
+		sheet_release(s);
+		return req_fail(r, rc);
+	}
+	snprintf(base, sizeof base, "file-%s-%s-%s", what, when, by_names[by]);
+	status = sheet_reply(r, s, format, base);
+	sheet_release(s);
+	return status;
+}
+
 static int reply_json(struct request *r, struct db *db, const char *as_of, cal_day day, enum by by,
 		      const struct row *rows, size_t n, const struct row *total)
 {
-	static const char *const by_names[] = { "post", "office", "department" };
 	json_t *items = json_array(), *out;
 
 	for (size_t i = 0; items && i < n; i++) {
 		const struct row *w = &rows[i];
-		char unit[128], dept[32];
 		json_t *buckets = json_object(), *o;
 
-		names(db, w, day, unit, sizeof unit, dept, sizeof dept);
 		for (int b = 0; buckets && b < FILES_AGE_COUNT; b++)
 			json_object_set_new(buckets, files_age_name((enum files_age)b), json_integer(w->bucket[b]));
-		o = json_pack("{s:o, s:o, s:o, s:s, s:s, s:s?, s:I, s:I, s:I, s:o}", "post_id",
-			      w->post ? json_id(w->post) : json_null(), "unit_id", w->unit ? json_id(w->unit) : json_null(),
-			      "department_id", json_id(w->department), "unit", unit, "department", dept, "designation",
-			      by == BY_POST ? w->designation : NULL, "pending", (json_int_t)w->pending, "parked",
-			      (json_int_t)w->parked, "oldest_days", (json_int_t)w->oldest, "buckets",
-			      buckets ? buckets : json_null());
+		o = with_key(db, w, day, by,
+			     json_pack("{s:I, s:I, s:I, s:o}", "pending", (json_int_t)w->pending, "parked",
+				       (json_int_t)w->parked, "oldest_days", (json_int_t)w->oldest, "buckets",
+				       buckets ? buckets : json_null()));
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			return req_fail(r, DF_ENOMEM);
@@ -501,15 +572,10 @@ static int reply_sheet(struct request *r, struct db *db, const char *format, con
 		       enum by by, const struct row *rows, size_t n)
 {
 	struct sheet s;
-	char base[64];
-	int rc, status;
+	int rc;
 
 	sheet_init(&s, "Pendency");
-	rc = sheet_add_column(&s, "Department", SHEET_TEXT);
-	if (rc == DF_OK && by != BY_DEPARTMENT)
-		rc = sheet_add_column(&s, "Unit", SHEET_TEXT);
-	if (rc == DF_OK && by == BY_POST)
-		rc = sheet_add_column(&s, "Post", SHEET_TEXT);
+	rc = key_columns(&s, by);
 	if (rc == DF_OK)
 		rc = sheet_add_column(&s, "Pending", SHEET_INT);
 	for (int b = 0; rc == DF_OK && b < FILES_AGE_COUNT; b++) {
@@ -524,17 +590,9 @@ static int reply_sheet(struct request *r, struct db *db, const char *format, con
 		rc = sheet_add_column(&s, "Parked", SHEET_INT);
 	for (size_t i = 0; rc == DF_OK && i < n; i++) {
 		const struct row *w = &rows[i];
-		char unit[128], dept[32];
 		unsigned c = 0;
 
-		names(db, w, day, unit, sizeof unit, dept, sizeof dept);
-		rc = sheet_add_row(&s);
-		if (rc == DF_OK)
-			rc = sheet_set_text(&s, c++, dept);
-		if (rc == DF_OK && by != BY_DEPARTMENT)
-			rc = sheet_set_text(&s, c++, unit);
-		if (rc == DF_OK && by == BY_POST)
-			rc = sheet_set_text(&s, c++, w->designation);
+		rc = key_row(&s, db, w, day, by, &c);
 		if (rc == DF_OK)
 			rc = sheet_set_int(&s, c++, w->pending);
 		for (int b = 0; rc == DF_OK && b < FILES_AGE_COUNT; b++)
@@ -544,15 +602,7 @@ static int reply_sheet(struct request *r, struct db *db, const char *format, con
 		if (rc == DF_OK)
 			rc = sheet_set_int(&s, c++, w->parked);
 	}
-	if (rc != DF_OK) {
-		sheet_release(&s);
-		return req_fail(r, rc);
-	}
-	snprintf(base, sizeof base, "file-pendency-%s-%s", as_of,
-		 by == BY_POST ? "post" : by == BY_OFFICE ? "office" : "department");
-	status = sheet_reply(r, &s, format, base);
-	sheet_release(&s);
-	return status;
+	return sheet_finish(r, &s, rc, format, "pendency", as_of, by);
 }
 
 /* report_args - ?by= and ?format= (the common arguments); 0 or the
@@ -635,17 +685,13 @@ int files_pendency_get(struct request *r)
 
 static json_t *activity_json(struct db *db, const struct row *w, cal_day day, enum by by)
 {
-	char unit[128], dept[32];
 	double avg = avg_disposal(w);
 
-	names(db, w, day, unit, sizeof unit, dept, sizeof dept);
-	return json_pack("{s:o, s:o, s:o, s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:o}", "post_id",
-			 w->post ? json_id(w->post) : json_null(), "unit_id", w->unit ? json_id(w->unit) : json_null(),
-			 "department_id", w->department ? json_id(w->department) : json_null(), "unit", unit,
-			 "department", dept, "designation", by == BY_POST ? w->designation : NULL, "created",
-			 (json_int_t)w->created, "received", (json_int_t)w->received, "sent", (json_int_t)w->sent, "closed",
-			 (json_int_t)w->closed, "disposed", (json_int_t)w->disposed, "avg_disposal_days",
-			 avg < 0 ? json_null() : json_real(avg));
+	return with_key(db, w, day, by,
+			json_pack("{s:I, s:I, s:I, s:I, s:I, s:o}", "created", (json_int_t)w->created, "received",
+				  (json_int_t)w->received, "sent", (json_int_t)w->sent, "closed", (json_int_t)w->closed,
+				  "disposed", (json_int_t)w->disposed, "avg_disposal_days",
+				  avg < 0 ? json_null() : json_real(avg)));
 }
 
 static int activity_sheet(struct request *r, struct db *db, const char *format, const char *month, cal_day day,
@@ -653,15 +699,10 @@ static int activity_sheet(struct request *r, struct db *db, const char *format, 
 {
 	static const char *const cols[] = { "Opened", "Received", "Sent on", "Closed", "Stages disposed of" };
 	struct sheet s;
-	char base[64];
-	int rc, status;
+	int rc;
 
 	sheet_init(&s, "Activity");
-	rc = sheet_add_column(&s, "Department", SHEET_TEXT);
-	if (rc == DF_OK && by != BY_DEPARTMENT)
-		rc = sheet_add_column(&s, "Unit", SHEET_TEXT);
-	if (rc == DF_OK && by == BY_POST)
-		rc = sheet_add_column(&s, "Post", SHEET_TEXT);
+	rc = key_columns(&s, by);
 	for (size_t c = 0; rc == DF_OK && c < sizeof cols / sizeof cols[0]; c++)
 		rc = sheet_add_column(&s, cols[c], SHEET_INT);
 	if (rc == DF_OK)
@@ -669,36 +710,19 @@ static int activity_sheet(struct request *r, struct db *db, const char *format, 
 	for (size_t i = 0; rc == DF_OK && i < n; i++) {
 		const struct row *w = &rows[i];
 		const int64_t v[] = { w->created, w->received, w->sent, w->closed, w->disposed };
-		char unit[128], dept[32];
 		unsigned c = 0;
 
-		names(db, w, day, unit, sizeof unit, dept, sizeof dept);
-		rc = sheet_add_row(&s);
-		if (rc == DF_OK)
-			rc = sheet_set_text(&s, c++, dept);
-		if (rc == DF_OK && by != BY_DEPARTMENT)
-			rc = sheet_set_text(&s, c++, unit);
-		if (rc == DF_OK && by == BY_POST)
-			rc = sheet_set_text(&s, c++, w->designation);
+		rc = key_row(&s, db, w, day, by, &c);
 		for (size_t k = 0; rc == DF_OK && k < sizeof v / sizeof v[0]; k++)
 			rc = sheet_set_int(&s, c++, v[k]);
 		if (rc == DF_OK && w->disposed)
 			rc = sheet_set_num(&s, c, avg_disposal(w));
 	}
-	if (rc != DF_OK) {
-		sheet_release(&s);
-		return req_fail(r, rc);
-	}
-	snprintf(base, sizeof base, "file-activity-%s-%s", month,
-		 by == BY_POST ? "post" : by == BY_OFFICE ? "office" : "department");
-	status = sheet_reply(r, &s, format, base);
-	sheet_release(&s);
-	return status;
+	return sheet_finish(r, &s, rc, format, "activity", month, by);
 }
 
 int files_activity_get(struct request *r)
 {
-	static const char *const by_names[] = { "post", "office", "department" };
 	struct row *rows = NULL, total;
 	struct db *db = NULL;
 	const char *ms = req_query(r, "month"), *format = NULL;
